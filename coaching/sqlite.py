@@ -1,0 +1,30 @@
+"""SQLite settings that make it a safe embedded database for this site."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Turn on foreign keys, WAL and a busy timeout; let BEGIN be issued by us.
+
+    pysqlite's own transaction handling delays BEGIN until the first write,
+    which makes `BEGIN IMMEDIATE` impossible; disabling it and emitting BEGIN
+    ourselves is the recipe from SQLAlchemy's SQLite documentation.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        if engine.url.database and engine.url.database != ":memory:":
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
