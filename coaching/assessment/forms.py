@@ -10,6 +10,7 @@ values off the scale, far too much data) is refused with a message.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
@@ -51,6 +52,15 @@ class Submission:
 
 def _number(instrument: Instrument, item_id: str) -> int:
     return next(i for i, item in enumerate(instrument.items, 1) if item.id == item_id)
+
+
+def parse_step(value: str | None, total: int) -> int | None:
+    """Return the statement number in `value` if it is one of 1..total, else None."""
+    # Not str.isdigit(): it accepts "²", which int() then refuses.
+    if value is None or not re.fullmatch(r"[0-9]{1,3}", value):
+        return None
+    number = int(value)
+    return number if 1 <= number <= total else None
 
 
 def too_large(content_length: int | None) -> bool:
@@ -97,11 +107,12 @@ def _read_step(form: MultiDict, instrument: Instrument, submission: Submission) 
     if not steps:
         return
     total = len(instrument.items)
-    if len(steps) > 1 or not steps[0].isdigit() or not 1 <= int(steps[0]) <= total:
-        submission.problems.append("We lost track of which question you were on. Please check your answer.")
-        submission.step = 1
-    else:
-        submission.step = int(steps[0])
+    number = parse_step(steps[0], total) if len(steps) == 1 else None
+    if number is None:
+        submission.problems.append(
+            "We lost track of which question you were on. Please check your answer."
+        )
+    submission.step = number or 1
     go = form.getlist("go")
     if go and (len(go) > 1 or go[0] not in {"back", "next"}):
         submission.problems.append("We did not understand which way to go.")

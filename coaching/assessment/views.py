@@ -30,7 +30,9 @@ def _page(template: str, status: int = 200, **context) -> Response:
     )
 
 
-def _step(number: int, submission: forms.Submission, status: int = 200, focus: bool = True) -> Response:
+def _step(
+    number: int, submission: forms.Submission, status: int = 200, focus: bool = True
+) -> Response:
     return _page(
         "assessment/step.html",
         status=status,
@@ -50,10 +52,11 @@ def start():
         if not is_htmx() and request.method == "GET":
             services.record_start()
         return _page("assessment/form.html", submission=forms.Submission())
-    if not step.isdigit() or not 1 <= int(step) <= len(INSTRUMENT.items):
+    number = forms.parse_step(step, len(INSTRUMENT.items))
+    if number is None:
         abort(404)
     # The first step arrives right after the page loads: leave focus where the visitor is.
-    return _step(int(step), forms.Submission(step=int(step)), focus=False)
+    return _step(number, forms.Submission(step=number), focus=False)
 
 
 @bp.post("/assessment")
