@@ -49,7 +49,8 @@ def start():
     """Show the assessment: every statement, or one step of it when `step` is given."""
     step = request.args.get("step")
     if step is None:
-        if not is_htmx() and request.method == "GET":
+        # Count real first visits only: not HEAD, not htmx (a history restore is htmx too).
+        if request.method == "GET" and request.headers.get("HX-Request") != "true":
             services.record_start()
         return _page("assessment/form.html", submission=forms.Submission())
     number = forms.parse_step(step, len(INSTRUMENT.items))

@@ -93,6 +93,11 @@ def test_htmx_flow_step_by_step(browser, live_url):
     assert page.url == result_url
     assert page.locator("h1").inner_text() == page.title().split(": ", 1)[1].split(" · ")[0]
 
+    # Back from the result returns to the assessment, starting again at the first step.
+    page.go_back()
+    page.wait_for_selector("text=Question 1 of 12")
+    assert page.url == f"{live_url}/assessment"
+
 
 def test_whole_form_without_javascript(browser, live_url):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})

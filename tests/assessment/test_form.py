@@ -45,6 +45,8 @@ def test_first_page_counts_a_start_but_htmx_steps_do_not(client, app):
     client.get("/assessment")
     client.get("/assessment?step=1", headers=HX)
     client.get("/assessment", headers=HX)
+    client.get("/assessment", headers={**HX, "HX-History-Restore-Request": "true"})
+    client.head("/assessment")
     assert today_totals(app)["assessment_start"] == 1
     client.get("/assessment")
     assert today_totals(app)["assessment_start"] == 2
