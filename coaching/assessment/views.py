@@ -115,6 +115,6 @@ def _result_page(response) -> Response:
         taken_on=format_date(response.created_at.date(), format="long", locale="en_GB"),
         result_url=absolute_url("assessment.result", public_id=response.public_id),
     )
-    page.headers["X-Robots-Tag"] = "noindex, nofollow"
+    page.headers["X-Robots-Tag"] = "noindex"
     page.headers["Cache-Control"] = "private, no-store"
     return page
