@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from ..site.seo import atom_feed
 from .models import Article
 from .rendering import rendered_article
 from .services import published_article, published_articles
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
 
@@ -42,13 +45,15 @@ def article_etag(article: Article) -> str:
 @bp.get("/")
 def index():
     """List published articles."""
-    return render("articles/index.html", articles=published_articles())
+    articles = published_articles()
+    minutes = {article.id: rendered_article(article).reading_minutes for article in articles}
+    return render("articles/index.html", articles=articles, minutes=minutes)
 
 
 @bp.get("/<slug>")
 def show(slug: str):
     """Show one published article, or 304 when the reader's copy is current."""
-    article = published_article(slug)
+    article = published_article(slug) if SLUG_RE.fullmatch(slug) else None
     if article is None:
         abort(404)
     if request.method == "GET" and not is_htmx():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
 
 from ..articles.models import Article
@@ -22,10 +22,20 @@ ACTIONS = {"draft", "publish", "preview"}
 LAYOUTS = ["dashboard/_layout.html", "base.html"]
 
 
+def _without_nul(value: str | None) -> str | None:
+    # PostgreSQL text cannot hold NUL; dropping it keeps hostile input a 422, never a 500.
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class ArticleForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=200)])
+    title = StringField(
+        "Title",
+        validators=[DataRequired("Enter a title."), Length(max=200)],
+        filters=[_without_nul],
+    )
     slug = StringField(
         "Web address",
+        filters=[_without_nul],
         validators=[
             DataRequired("Enter a web address."),
             Length(max=120),
@@ -36,9 +46,13 @@ class ArticleForm(FlaskForm):
         ],
     )
     summary = TextAreaField(
-        "Summary", validators=[Length(max=400, message="Keep the summary under 400 characters.")]
+        "Summary",
+        validators=[Length(max=400, message="Keep the summary under 400 characters.")],
+        filters=[_without_nul],
     )
-    body_markdown = TextAreaField("Article text (Markdown)")
+    body_markdown = TextAreaField("Article text (Markdown)", filters=[_without_nul])
+    # The version the coach started from: saving over a newer one would lose work.
+    version = HiddenField()
 
 
 def _layout():
@@ -82,6 +96,9 @@ def _edit(article: Article):
         return _page(article, form, preview=True)
     if not form.validate_on_submit():
         return _page(article, form, status=422)
+    if article.id is not None and form.version.data != str(article.version):
+        form.version.data = str(article.version)
+        return _page(article, form, status=409, stale=True)
     try:
         save_article(
             article,
@@ -109,7 +126,14 @@ def _edit(article: Article):
     return redirect(url_for("dashboard.article_edit", article_id=article.id), code=303)
 
 
-def _page(article: Article, form: ArticleForm, *, status: int = 200, preview: bool = False):
+def _page(
+    article: Article,
+    form: ArticleForm,
+    *,
+    status: int = 200,
+    preview: bool = False,
+    stale: bool = False,
+):
     rendered = render_markdown(form.body_markdown.data or "")
     return render(
         "dashboard/article_edit.html",
@@ -119,4 +143,5 @@ def _page(article: Article, form: ArticleForm, *, status: int = 200, preview: bo
         article=article,
         form=form,
         rendered=rendered,
+        stale=stale,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.conftest import csrf_from
 
 from .conftest import make_article
@@ -15,7 +17,8 @@ def _form(client, path: str, **changes) -> dict:
     html = page.get_data(as_text=True)
     data = {"csrf_token": csrf_from(html), "title": "Career or job?", "slug": "career-or-job",
             "summary": "A summary.", "body_markdown": "## Heading\n\nBody text.",
-            "action": "publish"}
+            "action": "publish",
+            "version": re.search(r'name="version" value="(\d+)"', html).group(1)}
     data.update(changes)
     return data
 
@@ -132,3 +135,37 @@ def test_unknown_article_and_action(coach_client, seeded):
     path = f"/dashboard/articles/{seeded}"
     response = coach_client.post(path, data=_form(coach_client, path, action="delete-all"))
     assert response.status_code == 400
+
+
+def test_saving_over_a_newer_version_is_409_and_keeps_the_typed_text(coach_client, seeded):
+    path = f"/dashboard/articles/{seeded}"
+    stale = _form(coach_client, path, body_markdown="## Typed in the first tab")
+    first = coach_client.post(path, data=_form(coach_client, path, title="Saved first"))
+    assert first.status_code == 303
+    response = coach_client.post(path, data=stale)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "saved elsewhere" in html
+    assert "## Typed in the first tab" in html
+    assert "Typed in the first tab" not in coach_client.get(ARTICLE).get_data(as_text=True)
+    # Saving again from the conflict page is a deliberate overwrite.
+    again = dict(stale, version=re.search(r'name="version" value="(\d+)"', html).group(1))
+    assert coach_client.post(path, data=again).status_code == 303
+    assert "Typed in the first tab" in coach_client.get(ARTICLE).get_data(as_text=True)
+
+
+def test_hostile_editor_input_never_causes_a_500(coach_client, seeded):
+    path = f"/dashboard/articles/{seeded}"
+    cases = [
+        {"title": "x" * 201},
+        {"slug": "a" * 121},
+        {"slug": "../../etc"},
+        {"summary": "s" * 401},
+        {"title": "Nul\x00title", "body_markdown": "Body with \x00 NUL", "slug": "nul-slug"},
+        {"body_markdown": "<script>alert(1)</script>" * 50},
+    ]
+    for changes in cases:
+        response = coach_client.post(path, data=_form(coach_client, path, **changes))
+        assert response.status_code in (303, 422), (changes, response.status_code)
+    assert coach_client.get("/articles/%00").status_code == 404
+    assert coach_client.get("/articles/" + "x" * 5000).status_code == 404
