@@ -169,3 +169,22 @@ def test_hostile_editor_input_never_causes_a_500(coach_client, seeded):
         assert response.status_code in (303, 422), (changes, response.status_code)
     assert coach_client.get("/articles/%00").status_code == 404
     assert coach_client.get("/articles/" + "x" * 5000).status_code == 404
+
+
+def test_editor_uses_the_dashboard_layout_when_there_is_one(app, coach_client, seeded):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    layout = (
+        '{% extends "base.html" %}{% block main %}<div class="fake-dash">'
+        "{% for m in get_flashed_messages() %}<p>{{ m }}</p>{% endfor %}"
+        "{% block content %}{% endblock %}</div>{% endblock %}"
+    )
+    app.jinja_env.loader = ChoiceLoader(
+        [DictLoader({"dashboard/_layout.html": layout}), app.jinja_env.loader]
+    )
+    path = f"/dashboard/articles/{seeded}"
+    assert coach_client.post(path, data=_form(coach_client, path)).status_code == 303
+    html = coach_client.get(path).get_data(as_text=True)
+    assert 'class="fake-dash"' in html
+    assert html.count("Published: the public page now shows this version.") == 1
+    assert 'class="fake-dash"' in coach_client.get("/dashboard/articles").get_data(as_text=True)
