@@ -60,7 +60,9 @@ def seed_demo() -> None:
 
 def _content_seeders() -> list:
     """Return the functions that add demo content of each domain."""
-    return []
+    from .articles.services import seed_articles
+
+    return [seed_articles]
 
 
 def init_app(app: Flask) -> None:

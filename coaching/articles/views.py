@@ -1,21 +1,82 @@
-"""Public article pages."""
+"""Public article pages: the list, one article (conditional GET) and the Atom feed."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
 
-from ..htmx import render
+from flask import Blueprint, Response, abort, current_app, request
+from werkzeug.http import is_resource_modified
+
+from .. import metrics
+from ..extensions import db
+from ..htmx import is_htmx, render
+from ..site.seo import atom_feed
+from .models import Article
+from .rendering import rendered_article
+from .services import published_article, published_articles
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 bp = Blueprint("articles", __name__, url_prefix="/articles")
+
+# Files whose change alters the article page, so they belong in its ETag.
+_PAGE_FILES = ("templates/articles/show.html", "templates/base.html", "static/css/site.css")
+
+
+@cache
+def _build_id(root: str) -> str:
+    digest = hashlib.sha256()
+    for name in _PAGE_FILES:
+        path = Path(root) / name
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def article_etag(article: Article) -> str:
+    """Return an ETag that changes with the article's version and the page's templates."""
+    root = str(Path(current_app.template_folder).parent)
+    return f"a{article.id}-v{article.version}-{_build_id(root)}"
 
 
 @bp.get("/")
 def index():
     """List published articles."""
-    return render("placeholder.html", title="Articles")
+    articles = published_articles()
+    minutes = {article.id: rendered_article(article).reading_minutes for article in articles}
+    return render("articles/index.html", articles=articles, minutes=minutes)
 
 
 @bp.get("/<slug>")
 def show(slug: str):
-    """Show one published article."""
-    abort(404)
+    """Show one published article, or 304 when the reader's copy is current."""
+    article = published_article(slug) if SLUG_RE.fullmatch(slug) else None
+    if article is None:
+        abort(404)
+    if request.method == "GET" and not is_htmx():
+        metrics.count("article_view")
+        db.session.commit()
+    etag = article_etag(article)
+    last_modified = article.updated_at.replace(microsecond=0)
+    if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
+        response = Response(status=304)
+    else:
+        response = render(
+            "articles/show.html", article=article, rendered=rendered_article(article)
+        )
+    response.set_etag(etag)
+    response.last_modified = last_modified
+    # Revalidate every time: an edit must show at once, and a 304 costs almost nothing.
+    response.cache_control.no_cache = True
+    return response
+
+
+@bp.get("/feed.xml")
+def feed():
+    """Return the Atom feed of published articles."""
+    articles = published_articles()
+    body = atom_feed(articles, lambda article: rendered_article(article).html)
+    return Response(body, mimetype="application/atom+xml")
