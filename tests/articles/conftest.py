@@ -7,12 +7,6 @@ import pytest
 from coaching.articles import rendering
 
 
-def pytest_configure(config):
-    # tests/conftest.py honours this marker; registering it here keeps --strict-markers happy
-    # without touching the shared pyproject.toml.
-    config.addinivalue_line("markers", "sqlite_only: runs only in the SQLite pass")
-
-
 @pytest.fixture(autouse=True)
 def _fresh_render_cache():
     """Start each test with an empty render cache (it is per process)."""
