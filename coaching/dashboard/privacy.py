@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, redirect, request, url_for
+from flask import Response, current_app, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField
@@ -43,7 +43,8 @@ def _page(status: int = 200, **context):
         context["export_form"] = EmailForm(prefix="export", formdata=None)
     if "erase_form" not in context:
         context["erase_form"] = EraseForm(prefix="erase", formdata=None)
-    return render("dashboard/privacy.html", status=status, **context)
+    layout = current_app.jinja_env.select_template(["dashboard/_layout.html", "base.html"])
+    return render("dashboard/privacy.html", status=status, privacy_layout=layout, **context)
 
 
 @bp.get("/privacy")
