@@ -43,9 +43,24 @@ def active_categories():
     return [c for c in CATEGORIES if c.key in keys]
 
 
+def return_path() -> str:
+    """Return where a consent form on this page should come back to (always a local path)."""
+    from .services import safe_next
+
+    return safe_next(request.full_path.rstrip("?"), "/") or "/"
+
+
+def vary_on_consent(response):
+    """Tell caches that a page which read the consent state depends on it."""
+    if "consent_state" in g:
+        response.vary.update(("Cookie", "Sec-GPC"))
+    return response
+
+
 def template_context() -> dict:
     """Tell every template the visitor's consent state and what the consent UI needs."""
     return {
+        "consent_return_path": return_path,
         "consent": current_state(),
         "consent_categories": active_categories,
         "consent_revision": current_app.config["CONSENT_POLICY_REVISION"],
@@ -54,4 +69,6 @@ def template_context() -> dict:
     }
 
 
-__all__ = ["OPTIONAL_CATEGORIES", "allow_origin", "current_state", "template_context"]
+__all__ = [
+    "OPTIONAL_CATEGORIES", "allow_origin", "current_state", "template_context", "vary_on_consent",
+]

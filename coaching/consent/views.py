@@ -14,12 +14,13 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from ..db_types import utcnow
 from ..extensions import csrf, db
 from ..htmx import is_htmx, render
-from . import allow_origin, current_state, services, state, template_context
+from . import allow_origin, current_state, services, state, template_context, vary_on_consent
 from .registry import CATEGORIES, COOKIES
 
 bp = Blueprint("consent", __name__)
 bp.app_context_processor(template_context)
 bp.add_app_template_global(allow_origin, "consent_allow_origin")
+bp.after_app_request(vary_on_consent)
 
 
 @bp.get("/cookies")

@@ -6,6 +6,7 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect, sync_playwright
 
 pytestmark = pytest.mark.e2e
@@ -38,9 +39,14 @@ def test_banner_reject_settings_accept_and_video(live_server):
         banner = page.get_by_role("region", name="Cookies on this site")
         expect(banner).to_be_visible()
         assert context.cookies() == []
+        banner.get_by_text("Choose", exact=True).click()
+        expect(banner.get_by_role("switch", name="Embedded video")).not_to_be_checked()
+        assert Axe().run(page).violations_count == 0
 
         banner.get_by_role("button", name="Reject all").click()
-        expect(page.locator("[data-consent-saved]")).to_contain_text("only necessary cookies")
+        saved = page.locator("[data-consent-saved]")
+        expect(saved).to_contain_text("only necessary cookies")
+        expect(saved).to_be_focused()  # keyboard users land on the confirmation
         expect(banner).to_have_count(0)
         assert {c["name"] for c in context.cookies()} == {"consent"}
         page.reload()

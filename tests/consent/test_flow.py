@@ -245,3 +245,18 @@ def test_origin_headers_allow_same_site(client):
         "/consent", data=data, headers={**ORIGIN, "Sec-Fetch-Site": "same-origin"}
     )
     assert by_fetch_metadata.status_code == 303
+
+
+def test_pages_vary_on_the_consent_inputs(client):
+    vary = client.get("/").headers["Vary"]
+    assert "Cookie" in vary and "Sec-GPC" in vary
+
+
+def test_banner_return_path_is_always_local(client):
+    html = client.get("/", environ_overrides={"PATH_INFO": "//evil.example/x"}).get_data(
+        as_text=True
+    )
+    (value,) = re.findall(r'name="next" value="([^"]*)"', html)
+    assert value.startswith("/") and not value.startswith("//")
+    html = client.get("/privacy?a=1&b=%3Cx%3E").get_data(as_text=True)
+    assert 'name="next" value="/privacy?a=1&amp;b=%3Cx%3E"' in html
