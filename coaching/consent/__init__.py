@@ -31,7 +31,8 @@ def origin_of(url: str) -> str:
 
 def allow_origin(directive: str, url: str) -> str:
     """Add the origin of `url` to this response's CSP; return "" for use in templates."""
-    allow_source(directive, origin_of(url))
+    if urlsplit(url).netloc:  # a self-hosted path is already covered by 'self'
+        allow_source(directive, origin_of(url))
     return ""
 
 

@@ -260,3 +260,23 @@ def test_banner_return_path_is_always_local(client):
     assert value.startswith("/") and not value.startswith("//")
     html = client.get("/privacy?a=1&b=%3Cx%3E").get_data(as_text=True)
     assert 'name="next" value="/privacy?a=1&amp;b=%3Cx%3E"' in html
+
+
+def test_self_hosted_analytics_needs_no_csp_change(make_app):
+    app = make_app(ANALYTICS_SCRIPT_URL="/static/js/site.js")
+    client = app.test_client()
+    decide(client, "accept_all")
+    response = client.get("/")
+    assert '<script src="/static/js/site.js" defer>' in response.get_data(as_text=True)
+    assert "script-src 'self';" in response.headers["Content-Security-Policy"]
+
+
+def test_user_agent_hash_is_peppered(make_app):
+    from coaching.consent.services import hash_user_agent
+
+    one, two = make_app(CONSENT_UA_PEPPER="a"), make_app(CONSENT_UA_PEPPER="b")
+    with one.app_context():
+        first = hash_user_agent("Mozilla/5.0")
+    with two.app_context():
+        second = hash_user_agent("Mozilla/5.0")
+    assert first != second and len(first) == 64
