@@ -12,7 +12,7 @@ from babel.dates import format_date
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
 from ..db_types import utcnow
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from ..htmx import is_htmx, render
 from . import allow_origin, current_state, services, state, template_context, vary_on_consent
 from .registry import CATEGORIES, COOKIES
@@ -43,6 +43,7 @@ def _settings_page(status: int = 200, **context):
 
 @bp.post("/consent")
 @csrf.exempt
+@limiter.limit("30 per minute")  # each decision writes a proof row; stop floods
 def decide():
     """Save the visitor's cookie choices and return to the page they came from."""
     if not services.is_same_origin(request):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 from flask import Response, current_app, redirect, request, url_for
 from flask_login import current_user
@@ -10,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField
 from wtforms.validators import DataRequired, Email, Length
 
+from ..consent.services import counts
 from ..db_types import utcnow
 from ..extensions import db
 from ..htmx import render
@@ -43,6 +45,8 @@ def _page(status: int = 200, **context):
         context["export_form"] = EmailForm(prefix="export", formdata=None)
     if "erase_form" not in context:
         context["erase_form"] = EraseForm(prefix="erase", formdata=None)
+    now = utcnow()
+    context["consent_counts"] = counts(now - timedelta(days=30), now)
     layout = current_app.jinja_env.select_template(["dashboard/_layout.html", "base.html"])
     return render("dashboard/privacy.html", status=status, privacy_layout=layout, **context)
 

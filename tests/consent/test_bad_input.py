@@ -81,3 +81,12 @@ def test_huge_body_is_413(client):
 
 def test_get_with_junk_query_is_fine(client):
     assert client.get("/consent?saved=%00%ff" + "x" * 3000).status_code == 200
+
+
+def test_decisions_are_rate_limited(make_app):
+    client = make_app(RATELIMIT_ENABLED=True).test_client()
+    codes = [
+        client.post("/consent", data=GOOD, headers=ORIGIN).status_code for _ in range(31)
+    ]
+    assert codes[:30] == [303] * 30
+    assert codes[30] == 429

@@ -43,7 +43,14 @@ def test_banner_reject_settings_accept_and_video(live_server):
         expect(banner.get_by_role("switch", name="Embedded video")).not_to_be_checked()
         assert Axe().run(page).violations_count == 0
 
-        banner.get_by_role("button", name="Reject all").click()
+        # Reachable from the keyboard in document order: Tab until Reject all has focus.
+        reject = banner.get_by_role("button", name="Reject all")
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if reject.evaluate("el => el === document.activeElement"):
+                break
+        expect(reject).to_be_focused()
+        page.keyboard.press("Enter")
         saved = page.locator("[data-consent-saved]")
         expect(saved).to_contain_text("only necessary cookies")
         expect(saved).to_be_focused()  # keyboard users land on the confirmation

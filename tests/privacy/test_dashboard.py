@@ -34,6 +34,7 @@ def test_export_downloads_json_and_is_audited(login_app, coach):
     client = _signed_in(login_app, coach)
     page = client.get("/dashboard/privacy")
     assert page.status_code == 200
+    assert "Cookie decisions in the last 30 days" in page.get_data(as_text=True)
     token = csrf_from(page.data)
     response = client.post("/dashboard/privacy/export",
                            data={"csrf_token": token, "export-email": "ada@example.com"})
