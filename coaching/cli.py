@@ -8,6 +8,7 @@ from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
 
 from .extensions import db
+from .privacy.cli import privacy_cli
 
 coach_cli = AppGroup("coach", help="Manage coach accounts.")
 seed_cli = AppGroup("seed", help="Load demonstration data.")
@@ -68,6 +69,7 @@ def _content_seeders() -> list:
 def init_app(app: Flask) -> None:
     app.cli.add_command(coach_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(privacy_cli)
 
 
 def main() -> None:

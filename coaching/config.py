@@ -84,6 +84,12 @@ def from_environment(instance_path: str) -> dict:
         "CONSENT_RECORD_RETENTION_DAYS": _int("CONSENT_RECORD_RETENTION_DAYS", 5 * 365),
         "BOOKING_RETENTION_DAYS": _int("BOOKING_RETENTION_DAYS", 365),
         "ANALYTICS_SCRIPT_URL": os.environ.get("ANALYTICS_SCRIPT_URL", ""),
+        # Pepper for the user-agent hash in consent records (falls back to SECRET_KEY).
+        "CONSENT_UA_PEPPER": os.environ.get("CONSENT_UA_PEPPER", ""),
+        # Loaded only after the visitor agrees to embedded media; empty hides the video.
+        "INTRO_VIDEO_URL": os.environ.get(
+            "INTRO_VIDEO_URL", "https://www.youtube-nocookie.com/embed/M7lc1UVf-VE"
+        ),
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

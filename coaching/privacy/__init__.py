@@ -1,0 +1,1 @@
+"""The personal-data lifecycle: retention purge, subject access export, erasure."""
