@@ -66,6 +66,9 @@ def _content_seeders() -> list:
 def init_app(app: Flask) -> None:
     app.cli.add_command(coach_cli)
     app.cli.add_command(seed_cli)
+    from .mail.cli import mail_cli
+
+    app.cli.add_command(mail_cli)
 
 
 def main() -> None:
