@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import parseaddr
@@ -52,21 +52,27 @@ class SMTPBackend:
     implicit_tls: bool = False
     starttls: str = "auto"  # auto | required | never
     timeout: float = DEFAULT_TIMEOUT
+    _context: ssl.SSLContext | None = field(default=None, repr=False)
+
+    def tls_context(self) -> ssl.SSLContext:
+        # Loading the system CA store costs ~0.15 s: do it once per backend, when needed.
+        if self._context is None:
+            self._context = ssl.create_default_context()
+        return self._context
 
     def send(self, message: EmailMessage, recipient: str) -> None:
         """Hand one message to the server for one recipient."""
-        context = ssl.create_default_context()
         try:
             if self.implicit_tls:
                 client = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
-                                          context=context)
+                                          context=self.tls_context())
             else:
                 client = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             with client:
                 client.ehlo()
                 if not self.implicit_tls and self.starttls != "never":
                     if client.has_extn("starttls"):
-                        client.starttls(context=context)
+                        client.starttls(context=self.tls_context())
                         client.ehlo()
                     elif self.starttls == "required":
                         raise DeliveryError(
