@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from ..booking.models import Booking
 from ..extensions import db
 from . import notify
 from .models import OutboxEmail
+from .worker import begin_write
 
 REMINDER_LEAD = timedelta(hours=24)
 SHORT_NOTICE_LEAD = timedelta(hours=2)
@@ -51,9 +51,7 @@ def reminder_key(booking: Booking) -> str:
 
 def queue_due_reminders(now: datetime) -> int:
     """Queue every reminder due at `now` and commit; return how many were queued."""
-    db.session.rollback()  # a fresh transaction, so SQLite can BEGIN IMMEDIATE
-    options = {"sqlite_begin": "IMMEDIATE"} if _is_sqlite() else {}
-    db.session.connection(execution_options=options)
+    begin_write()
     candidates = db.session.scalars(
         select(Booking)
         .where(
@@ -81,7 +79,3 @@ def queue_due_reminders(now: datetime) -> int:
         queued += 1
     db.session.commit()
     return queued
-
-
-def _is_sqlite() -> bool:
-    return current_app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")

@@ -83,12 +83,22 @@ def _is_sqlite() -> bool:
     return db.engine.dialect.name == "sqlite"
 
 
-def claim(now: datetime, limit: int) -> list[int]:
-    """Claim up to `limit` due rows for this worker and commit; return their ids."""
-    db.session.rollback()  # start clean: SQLite needs BEGIN IMMEDIATE as the first statement
+def begin_write() -> None:
+    """Start a fresh write transaction; on SQLite take the write lock up front.
+
+    In WAL mode a transaction that read first and writes later fails at once
+    ("database is locked", no busy wait) if anyone else wrote in between, so
+    every write here starts as BEGIN IMMEDIATE and waits its turn instead.
+    """
+    db.session.rollback()
     db.session.connection(
         execution_options={"sqlite_begin": "IMMEDIATE"} if _is_sqlite() else {}
     )
+
+
+def claim(now: datetime, limit: int) -> list[int]:
+    """Claim up to `limit` due rows for this worker and commit; return their ids."""
+    begin_write()
     ids = db.session.scalars(
         select(OutboxEmail.id)
         .where(_due(now))
@@ -110,6 +120,7 @@ def claim(now: datetime, limit: int) -> list[int]:
 
 def mark_sent(email_id: int, now: datetime) -> None:
     """Record a successful hand-over."""
+    begin_write()
     db.session.execute(
         update(OutboxEmail)
         .where(OutboxEmail.id == email_id, OutboxEmail.status == "sending")
@@ -123,6 +134,7 @@ def mark_failed(email_id: int, attempts: int, error: str, now: datetime) -> str:
     """Schedule another try after a failure, or give up; return the new status."""
     give_up = attempts >= setting("MAIL_MAX_ATTEMPTS")
     status = "failed" if give_up else "pending"
+    begin_write()
     db.session.execute(
         update(OutboxEmail)
         .where(OutboxEmail.id == email_id, OutboxEmail.status == "sending")
@@ -146,15 +158,14 @@ class PassResult:
         return self.sent + self.retrying + self.failed
 
 
-def deliver(email: OutboxEmail, backend, now: datetime) -> None:
-    """Build and hand over one claimed email; raise DeliveryError if it did not go."""
+def prepare(email: OutboxEmail, now: datetime):
+    """Build the message for a claimed row; raise DeliveryError if it cannot be built."""
     message_id = email.message_id or message_id_for(email.idempotency_key)
     try:
-        message = build_message(email, mail_from=current_app.config["MAIL_FROM"], now=now,
-                                message_id=message_id)
+        return build_message(email, mail_from=current_app.config["MAIL_FROM"], now=now,
+                             message_id=message_id)
     except (ValueError, KeyError, TypeError) as exc:
         raise DeliveryError(f"cannot build the message: {exc}") from exc
-    backend.send(message, email.recipient)
 
 
 def send_due(now: datetime | None = None, *, backend=None, limit: int | None = None) -> PassResult:
@@ -163,21 +174,24 @@ def send_due(now: datetime | None = None, *, backend=None, limit: int | None = N
     limit = limit or setting("MAIL_BATCH_SIZE")
     result = PassResult()
     while True:
-        started = now or utcnow()
-        ids = claim(started, limit)
+        ids = claim(now or utcnow(), limit)
         if not ids:
             return result
         for email_id in ids:
             email = db.session.get(OutboxEmail, email_id)
             if email is None:  # purged while claimed
                 continue
+            attempts, recipient = email.attempts, email.recipient
             try:
-                deliver(email, backend, now or utcnow())
+                message = prepare(email, now or utcnow())
+                # Hold no transaction (no snapshot, no locks) across network I/O.
+                db.session.rollback()
+                backend.send(message, recipient)
             except DeliveryError as exc:
-                attempts, error = email.attempts, str(exc)
+                error = str(exc)
                 status = mark_failed(email_id, attempts, error, now or utcnow())
                 log.warning("mail %s to %s: attempt %s failed: %s",
-                            email_id, email.recipient, attempts, error)
+                            email_id, recipient, attempts, error)
                 result.errors.append(error)
                 if status == "failed":
                     result.failed += 1
