@@ -200,7 +200,6 @@ def send_due(now: datetime | None = None, *, backend=None, limit: int | None = N
                 continue
             mark_sent(email_id, now or utcnow())
             result.sent += 1
-        db.session.expunge_all()
 
 
 class Periodic:
