@@ -64,17 +64,16 @@ def booking_invite(booking: Booking, *, method: str = "REQUEST", manage_url: str
     event.add("dtstart", booking.start_at.astimezone(UTC))
     event.add("dtend", booking.end_at.astimezone(UTC))
     event.add("summary", summary(booking))
-    event.add("description", description(booking, manage_url))
+    event.add("description", "This call has been cancelled." if cancelled
+              else description(booking, manage_url))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("organizer", _address(coach.email, coach.name))
+    # A cancellation asks nothing of the attendee, so no RSVP or PARTSTAT.
+    reply = {} if cancelled else {"PARTSTAT": "NEEDS-ACTION", "RSVP": "TRUE"}
     event.add(
         "attendee",
-        _address(
-            booking.visitor_email, booking.visitor_name, ROLE="REQ-PARTICIPANT",
-            PARTSTAT="DECLINED" if cancelled else "NEEDS-ACTION",
-            RSVP="FALSE" if cancelled else "TRUE",
-        ),
+        _address(booking.visitor_email, booking.visitor_name, ROLE="REQ-PARTICIPANT", **reply),
     )
     if coach.meeting_url:
         event.add("location", coach.meeting_url)

@@ -116,7 +116,9 @@ def booking_confirmed(booking: Booking, manage_url: str) -> None:
     """Queue the visitor's confirmation (with invite) and the coach's notification."""
     coach = booking.coach
     context = _base_context(booking, manage_url=manage_url,
-                            calendar_links=calendar_links(booking, manage_url))
+                            # Without the manage link: it is private, and these URLs
+                            # go to Google and Microsoft.
+                            calendar_links=calendar_links(booking))
     text, html = render("visitor_confirmed", subject="Your call is booked", **context)
     queue("booking_confirmed", booking=booking, recipient=booking.visitor_email,
           reply_to=coach.email, text=text, html=html,
