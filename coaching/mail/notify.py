@@ -74,8 +74,16 @@ def render(template: str, **context) -> tuple[str, str]:
     return text, html
 
 
+def _coach_of(booking: Booking):
+    if booking.id is None:
+        # A new booking built with coach_id only: flushing gives it an id
+        # (for the UID and keys) and lets `booking.coach` load.
+        db.session.flush()
+    return booking.coach
+
+
 def _base_context(booking: Booking, **extra) -> dict:
-    coach = booking.coach
+    coach = _coach_of(booking)
     config = current_app.config
     context = {
         "booking": booking,
@@ -114,7 +122,7 @@ def _coach_subject_time(booking: Booking) -> str:
 
 def booking_confirmed(booking: Booking, manage_url: str) -> None:
     """Queue the visitor's confirmation (with invite) and the coach's notification."""
-    coach = booking.coach
+    coach = _coach_of(booking)
     context = _base_context(booking, manage_url=manage_url,
                             # Without the manage link: it is private, and these URLs
                             # go to Google and Microsoft.
@@ -134,7 +142,7 @@ def booking_confirmed(booking: Booking, manage_url: str) -> None:
 
 def booking_cancelled(booking: Booking) -> None:
     """Queue the cancellation to the visitor (and a note to the coach if the visitor cancelled)."""
-    coach = booking.coach
+    coach = _coach_of(booking)
     context = _base_context(booking)
     text, html = render("visitor_cancelled", subject="Your call is cancelled", **context)
     queue("booking_cancelled", booking=booking, recipient=booking.visitor_email,
@@ -152,7 +160,7 @@ def booking_cancelled(booking: Booking) -> None:
 def booking_rescheduled(booking: Booking, previous_start: datetime,
                         manage_url: str | None = None) -> None:
     """Queue the new time to the visitor (with the updated invite) and the coach."""
-    coach = booking.coach
+    coach = _coach_of(booking)
     previous_end = previous_start + (booking.end_at - booking.start_at)
     context = _base_context(
         booking, manage_url=manage_url,
@@ -172,7 +180,7 @@ def booking_rescheduled(booking: Booking, previous_start: datetime,
 
 def booking_reminder(booking: Booking, key: str | None = None) -> OutboxEmail:
     """Queue the visitor's reminder before the call (see `reminders.queue_due_reminders`)."""
-    coach = booking.coach
+    coach = _coach_of(booking)
     context = _base_context(booking)
     text, html = render("visitor_reminder", subject="Your call is coming up", **context)
     return queue("booking_reminder", booking=booking, recipient=booking.visitor_email,

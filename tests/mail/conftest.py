@@ -84,8 +84,9 @@ def mail_app(make_app, smtp_server):
     return make_app(MAIL_URL=smtp_server.url, MAIL_FROM="Career Compass <hello@compass.test>")
 
 
-def make_booking(coach_id: int, start: datetime, *, minutes: int = 15, **fields):
-    """Add a confirmed booking for the coach at `start` (aware) and flush it."""
+def make_booking(coach_id: int, start: datetime, *, minutes: int = 15, flush: bool = True,
+                 **fields):
+    """Add a confirmed booking for the coach at `start` (aware), flushed unless told not to."""
     from coaching.booking.models import Booking
     from coaching.extensions import db
 
@@ -105,7 +106,8 @@ def make_booking(coach_id: int, start: datetime, *, minutes: int = 15, **fields)
         block_end=start + timedelta(minutes=minutes + 5), **values,
     )
     db.session.add(booking)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return booking
 
 

@@ -131,3 +131,40 @@ def test_worker_once_cli_delivers_to_files(make_app, coach, tmp_path):
     again = app.test_cli_runner().invoke(args=["mail", "worker", "--once"])
     assert "sent 0, retrying 0, failed 0" in again.output
     assert len(list(outbox.glob("*.eml"))) == 2
+
+
+def test_worker_loop_delivers_and_stops_gracefully_on_sigterm(app, database_url, tmp_path):
+    """Run the real `flask --app coaching mail worker` process, then SIGTERM it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    outbox = tmp_path / "loop-mail"
+    with app.app_context():
+        notify.queue("test", recipient="loop@example.org", subject="Loop", text="Hi.",
+                     key="test:loop")
+        db.session.commit()
+    env = {**os.environ, "DATABASE_URL": database_url, "MAIL_URL": f"file://{outbox}",
+           "COACHING_INSTANCE_PATH": str(tmp_path / "instance"), "MAIL_WORKER_THREAD": "0"}
+    flask = Path(sys.executable).with_name("flask")
+    process = subprocess.Popen(
+        [str(flask), "--app", "coaching", "mail", "worker"], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60  # a wait for the file, not a timing check
+        while not list(outbox.glob("*.eml")) and time.monotonic() < deadline:
+            assert process.poll() is None, process.stdout.read()
+            time.sleep(0.2)
+        assert len(list(outbox.glob("*.eml"))) == 1
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, output
+    assert "SIGTERM, stopping after this pass" in output and "mail worker: stopped" in output

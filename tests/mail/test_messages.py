@@ -41,7 +41,8 @@ def event_of(calendar):
 
 def confirm(app, coach, **fields):
     with app.app_context():
-        booking = make_booking(coach, START, **fields)
+        # Unflushed, with only coach_id set: as the booking service may hand it over.
+        booking = make_booking(coach, START, flush=False, **fields)
         notify.booking_confirmed(booking, MANAGE)
         db.session.commit()
         return booking.id
