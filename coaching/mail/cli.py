@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from .backends import ConfigurationError, backend_from_url
 from .worker import run_forever, run_once
 
 mail_cli = AppGroup("mail", help="Deliver the outbox.")
@@ -18,6 +19,10 @@ mail_cli = AppGroup("mail", help="Deliver the outbox.")
 @click.option("--once", is_flag=True, help="Do one pass (reminders, then due mail) and exit.")
 def worker(once: bool) -> None:
     """Deliver queued email, retrying failures, until stopped (SIGTERM or Ctrl-C)."""
+    try:
+        backend_from_url(current_app.config["MAIL_URL"])
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from exc
     if once:
         result = run_once()
         click.echo(f"sent {result.sent}, retrying {result.retrying}, failed {result.failed}")

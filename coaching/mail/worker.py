@@ -16,6 +16,7 @@ up instead of both reading the same rows.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import threading
 from collections.abc import Callable
@@ -56,7 +57,16 @@ PERIODIC_TASKS: list[tuple[str, timedelta, str]] = [
 
 
 def setting(name: str):
-    return current_app.config.get(name, DEFAULTS[name])
+    """Read a worker setting: app config, else the environment variable, else the default."""
+    if name in current_app.config:
+        return current_app.config[name]
+    raw = os.environ.get(name)
+    if raw:
+        try:
+            return type(DEFAULTS[name])(raw)
+        except ValueError:
+            log.warning("ignoring %s=%r: not a number", name, raw)
+    return DEFAULTS[name]
 
 
 def retry_delay(attempts: int, rng: random.Random | None = None) -> timedelta:

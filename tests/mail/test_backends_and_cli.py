@@ -168,3 +168,22 @@ def test_worker_loop_delivers_and_stops_gracefully_on_sigterm(app, database_url,
             process.communicate()
     assert process.returncode == 0, output
     assert "SIGTERM, stopping after this pass" in output and "mail worker: stopped" in output
+
+
+def test_worker_cli_refuses_a_bad_mail_url(make_app):
+    app = make_app(MAIL_URL="carrier-pigeon://loft")
+    result = app.test_cli_runner().invoke(args=["mail", "worker", "--once"])
+    assert result.exit_code != 0
+    assert "not one of smtp, smtps, file, console" in result.output
+
+
+def test_worker_settings_come_from_config_then_environment(make_app, monkeypatch):
+    from coaching.mail.worker import setting
+
+    monkeypatch.setenv("MAIL_MAX_ATTEMPTS", "5")
+    monkeypatch.setenv("MAIL_POLL_SECONDS", "not-a-number")
+    with make_app().app_context():
+        assert setting("MAIL_MAX_ATTEMPTS") == 5
+        assert setting("MAIL_POLL_SECONDS") == 5.0
+    with make_app(MAIL_MAX_ATTEMPTS=2).app_context():
+        assert setting("MAIL_MAX_ATTEMPTS") == 2
