@@ -37,7 +37,7 @@ from .notify import message_id_for
 log = logging.getLogger(__name__)
 
 DEFAULTS = {
-    "MAIL_MAX_ATTEMPTS": 12,  # about 12 hours of retries with the delays below
+    "MAIL_MAX_ATTEMPTS": 12,  # 6 to 12 hours of retries with the delays below (jitter)
     "MAIL_RETRY_BASE_SECONDS": 30,
     "MAIL_RETRY_MAX_SECONDS": 4 * 3600,
     "MAIL_CLAIM_SECONDS": 300,  # a send that takes longer is presumed crashed

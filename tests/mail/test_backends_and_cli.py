@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import policy
 
 import icalendar
@@ -187,3 +187,25 @@ def test_worker_settings_come_from_config_then_environment(make_app, monkeypatch
         assert setting("MAIL_POLL_SECONDS") == 5.0
     with make_app(MAIL_MAX_ATTEMPTS=2).app_context():
         assert setting("MAIL_MAX_ATTEMPTS") == 2
+
+
+def boom(now):
+    raise RuntimeError("a periodic task broke")
+
+
+def test_a_broken_periodic_task_does_not_stop_the_mail(make_app, tmp_path):
+    from coaching.mail.worker import Periodic, run_once
+
+    outbox = tmp_path / "periodic-mail"
+    app = make_app(MAIL_URL=f"file://{outbox}")
+    periodic = Periodic([("broken", timedelta(days=1),
+                          f"{__name__}:boom")])
+    with app.app_context():
+        notify.queue("test", recipient="p@example.org", subject="Still goes", text="Hi.",
+                     key="test:periodic")
+        db.session.commit()
+        assert run_once(periodic).sent == 1
+        first = periodic.last_run["broken"]
+        run_once(periodic)  # not due again within a day
+        assert periodic.last_run["broken"] == first
+    assert len(list(outbox.glob("*.eml"))) == 1

@@ -77,7 +77,7 @@ def test_wrong_password_is_a_delivery_error(tls_server):
     from coaching.mail.backends import DeliveryError
 
     _, port, handler, _ = tls_server
-    backend = backend_from_url(f"smtp://mailer:wrong@127.0.0.1:{port}?timeout=5")
+    backend = backend_from_url(f"smtp://mailer:wrong@127.0.0.1:{port}?timeout=2")
     with pytest.raises(DeliveryError):
         backend.send(build_message(sample_row(), mail_from="a@b.test"), "to@example.org")
     assert handler.received == []
