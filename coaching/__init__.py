@@ -48,12 +48,13 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, errors, security, templating
+    from . import cli, errors, mail, security, templating
 
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    mail.init_app(app)  # add-to-calendar template helper; dev mail thread on first request
     return app
 
 

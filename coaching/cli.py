@@ -8,6 +8,7 @@ from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import select
 
 from .extensions import db
+from .mail.cli import mail_cli
 from .privacy.cli import privacy_cli
 
 coach_cli = AppGroup("coach", help="Manage coach accounts.")
@@ -70,6 +71,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(coach_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(mail_cli)
 
 
 def main() -> None:

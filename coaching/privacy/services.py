@@ -217,3 +217,10 @@ def summary(email: str) -> dict[str, int]:
         "assessment_results": len({b.assessment_response_id for b in bookings
                                    if b.assessment_response_id}),
     }
+
+
+def scheduled_purge(now: datetime) -> dict[str, int]:
+    """Run `purge` and commit: the mail worker calls this once a day."""
+    result = purge(now)
+    db.session.commit()
+    return result
