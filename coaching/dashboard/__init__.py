@@ -1,6 +1,17 @@
 """The coach's dashboard: each module adds its routes to one blueprint."""
 
-from . import auth, views  # noqa: F401 - importing registers loader and routes
+# Importing a module registers its routes on `bp`; one module per page.
+from . import (  # noqa: F401
+    account,
+    auth,
+    auth_views,
+    availability,
+    bookings,
+    feed,
+    formatting,
+    mail,
+    overview,
+)
 from .blueprint import bp
 
 __all__ = ["bp"]
