@@ -17,6 +17,7 @@ from wtforms import (
     TimeField,
     URLField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -25,11 +26,12 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 @cache
 def timezone_choices() -> list[tuple[str, str]]:
     zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/"))
-    return [("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in zones]
+    return [SelectChoice("UTC")] + [SelectChoice(z, z.replace("_", " ")) for z in zones]
 
 
 class HoursForm(FlaskForm):
-    weekday = SelectField("Day", coerce=int, choices=list(enumerate(WEEKDAYS)),
+    weekday = SelectField("Day", coerce=int,
+                          choices=[SelectChoice(day, name) for day, name in enumerate(WEEKDAYS)],
                           validators=[InputRequired("Choose a day.")])
     start = TimeField("From", validators=[InputRequired("Enter a start time as HH:MM.")])
     end = TimeField("To", validators=[InputRequired("Enter an end time as HH:MM.")])
@@ -37,9 +39,10 @@ class HoursForm(FlaskForm):
 
 class OverrideForm(FlaskForm):
     date = DateField("Date", validators=[InputRequired("Enter a date.")])
-    kind = SelectField("Change", choices=[("closed", "Closed all day"),
-                                          ("hours", "Different hours (replace the usual ones)"),
-                                          ("extra", "Extra opening (on top of the usual hours)")],
+    kind = SelectField("Change", choices=[
+        SelectChoice("closed", "Closed all day"),
+        SelectChoice("hours", "Different hours (replace the usual ones)"),
+        SelectChoice("extra", "Extra opening (on top of the usual hours)")],
                        validators=[InputRequired("Choose what kind of change this is.")])
     start = TimeField("From", validators=[Optional()])
     end = TimeField("To", validators=[Optional()])

@@ -17,7 +17,8 @@ from .models import AuditEvent
 
 # Cells a spreadsheet would read as a formula; prefixed with a quote on export.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-FILTERS = ("upcoming", "past", "cancelled", "no_show", "all")
+FILTERS = {"upcoming": "Upcoming", "past": "Past", "cancelled": "Cancelled",
+           "no_show": "No-show", "all": "All"}
 
 
 def coach_booking(coach: Coach, booking_id: int, *, for_update: bool = False) -> Booking | None:

@@ -12,9 +12,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from .passwords import password_problems
+
+
+def _choices(*pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class LoginForm(FlaskForm):
@@ -70,7 +75,8 @@ class CancelForm(FlaskForm):
 
 
 class MarkForm(FlaskForm):
-    status = SelectField("Outcome", choices=[("completed", "Completed"), ("no_show", "No-show")],
+    status = SelectField("Outcome",
+                         choices=_choices(("completed", "Completed"), ("no_show", "No-show")),
                          validators=[InputRequired("Choose an outcome.")])
 
 
@@ -93,9 +99,9 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    show = SelectField("Show", choices=[("upcoming", "Upcoming"), ("past", "Past"),
-                                        ("cancelled", "Cancelled"), ("no_show", "No-show"),
-                                        ("all", "All")], default="upcoming",
+    show = SelectField("Show", choices=_choices(("upcoming", "Upcoming"), ("past", "Past"),
+                                            ("cancelled", "Cancelled"), ("no_show", "No-show"),
+                                            ("all", "All")), default="upcoming",
                        validators=[Optional()])
     q = StringField("Name or email", validators=[Optional(), Length(max=120)])
 

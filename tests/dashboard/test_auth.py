@@ -129,9 +129,17 @@ def test_idle_timeout_signs_out(make_app, coach):
     with time_machine.travel(datetime.now(UTC) + timedelta(minutes=5)):
         expired = client.get("/dashboard/")  # the browser dropped the expired cookie
         assert expired.status_code == 303
-        # A copied cookie replayed after its expiry is refused by the server too.
+        # A copied cookie replayed after its expiry is refused by the server too
+        # (its signature carries a timestamp checked against the lifetime).
         client.set_cookie("session", cookie)
-        response = client.get("/dashboard/")
+        replay = client.get("/dashboard/")
+        assert replay.status_code == 303 and "/dashboard/login" in replay.headers["Location"]
+    # A fresh cookie whose last activity is too old is ended with a message.
+    client.delete_cookie("session")
+    assert login(client).status_code == 303
+    with client.session_transaction() as sess:
+        sess["dash_seen"] -= 300
+    response = client.get("/dashboard/")
     assert response.status_code == 303
     assert "reason=idle" in response.headers["Location"]
     page = client.get(response.headers["Location"])
