@@ -19,15 +19,15 @@ PER_PAGE = 25
 @bp.get("/mail")
 def mail():
     """List outbox emails, newest first, optionally by status."""
-    status = request.args.get("status", "")
+    wanted = request.args.get("status", "")
     query = select(OutboxEmail)
-    if status in OUTBOX_STATUSES:
-        query = query.where(OutboxEmail.status == status)
+    if wanted in OUTBOX_STATUSES:
+        query = query.where(OutboxEmail.status == wanted)
     else:
-        status = ""
+        wanted = ""
     page = paginate(query.order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc()),
                     request.args.get("page"), PER_PAGE)
-    return render("dashboard/mail.html", block="results", page=page, status=status,
+    return render("dashboard/mail.html", block="results", page=page, wanted=wanted,
                   statuses=OUTBOX_STATUSES)
 
 
