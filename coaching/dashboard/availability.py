@@ -63,7 +63,7 @@ def availability():
 def availability_hours_add():
     """Add an opening range to a weekday."""
     form = HoursForm()
-    weekday = form.weekday.data if isinstance(form.weekday.data, int) else -1
+    weekday = form.weekday.data if form.weekday.data in range(7) else -1
     if form.validate():
         try:
             schedule.add_weekly_range(current_user, form.weekday.data, form.start.data,

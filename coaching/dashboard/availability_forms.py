@@ -18,7 +18,7 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -82,4 +82,4 @@ class RulesForm(FlaskForm):
         if field.data:
             parts = urlsplit(field.data.strip())
             if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ValueError("Enter a full web address starting with https://.")
+                raise ValidationError("Enter a full web address starting with https://.")

@@ -13,7 +13,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from .passwords import password_problems
 
@@ -52,11 +59,11 @@ class PasswordChangeForm(FlaskForm):
     def validate_new(self, field):
         problems = password_problems(field.data or "", email=self._email)
         if problems:
-            raise ValueError(" ".join(problems))
+            raise ValidationError(" ".join(problems))
 
     def validate_confirm(self, field):
         if field.data != self.new.data:
-            raise ValueError("The two new passwords do not match.")
+            raise ValidationError("The two new passwords do not match.")
 
 
 class TotpDisableForm(FlaskForm):
@@ -90,9 +97,9 @@ class ExportForm(FlaskForm):
     def validate_end(self, field):
         if self.start.data and field.data:
             if field.data < self.start.data:
-                raise ValueError("The end date must be on or after the start date.")
+                raise ValidationError("The end date must be on or after the start date.")
             if (field.data - self.start.data).days > 3 * 366:
-                raise ValueError("Export at most three years at a time.")
+                raise ValidationError("Export at most three years at a time.")
 
 
 class SearchForm(FlaskForm):
