@@ -14,15 +14,17 @@ class Bar:
     percent_of_first: int | None
 
 
-def bar_chart(items: list[tuple[str, int]], *, width: int = 320, bar_height: int = 28,
-              gap: int = 14) -> dict:
-    """Lay out one bar per (label, value), scaled to the largest value."""
+def bar_chart(items: list[tuple[str, int]], *, width: int = 320, bar_height: int = 22,
+              label_height: int = 22, gap: int = 14) -> dict:
+    """Lay out one bar per (label, value), each under its label, scaled to the largest."""
     largest = max((value for _, value in items), default=0)
     first = items[0][1] if items else 0
     bars = []
+    row = label_height + bar_height + gap
     for index, (label, value) in enumerate(items):
         scaled = (value / largest) * width if largest else 0.0
         share = round(100 * value / first) if first and index else None
-        bars.append(Bar(label, value, index * (bar_height + gap), round(scaled, 1), share))
-    height = len(items) * (bar_height + gap) - gap if items else 0
-    return {"bars": bars, "width": width, "height": max(height, 0), "bar_height": bar_height}
+        bars.append(Bar(label, value, index * row, round(scaled, 1), share))
+    height = len(items) * row - gap if items else 0
+    return {"bars": bars, "width": width, "height": max(height, 0), "bar_height": bar_height,
+            "label_height": label_height}

@@ -71,7 +71,7 @@ class TotpDisableForm(FlaskForm):
 
 
 class NotesForm(FlaskForm):
-    coach_notes = TextAreaField("Private notes", validators=[
+    coach_notes = TextAreaField("Your notes on this call", validators=[
         Length(max=10000, message="Keep notes under 10,000 characters.")])
 
 
