@@ -22,7 +22,9 @@ def _idle_limit_seconds() -> int:
 
 
 def _to_login(reason: str | None = None):
-    values = {"next": request.full_path.rstrip("?")}
+    # Only a page can be returned to; a form action or fragment URL would 405 or show a scrap.
+    wants_page = request.method == "GET" and request.headers.get("HX-Request") != "true"
+    values = {"next": request.full_path.rstrip("?")} if wants_page else {}
     if reason:
         values["reason"] = reason
     target = url_for("dashboard.login", **values)
