@@ -33,7 +33,7 @@ def test_feed_lists_live_bookings_with_uid_and_sequence(app, client, coach, book
     response = client.get(f"/dashboard/feed/{token}.ics")
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
-    assert "set-cookie" not in {k.lower() for k in response.headers}
+    assert "Set-Cookie" not in response.headers
     calendar = Calendar.from_ical(response.data)
     events = calendar.walk("VEVENT")
     assert len(events) == 1
