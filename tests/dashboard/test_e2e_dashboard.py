@@ -82,3 +82,27 @@ def test_coach_adds_time_off_and_cancels_a_booking(app, coach, live_server, brow
         email = db.session.query(OutboxEmail).filter_by(kind="booking_cancelled").one()
         assert email.recipient == "robin@example.org"
         assert "I have to travel that day, sorry." in email.text_body
+
+
+def test_dashboard_pages_have_no_axe_violations(app, coach, live_server, browser_page,
+                                               booking_factory):
+    from axe_playwright_python.sync_playwright import Axe
+
+    booking_id = booking_factory(name="Robin Visitor")
+    page = browser_page
+    page.goto(live_server + "/dashboard/login")
+    axe = Axe()
+    report = {"login": axe.run(page)}
+    page.get_by_label("Email").fill(DEMO_EMAIL)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server + "/dashboard/")
+    for name, path in (("overview", "/dashboard/"), ("availability", "/dashboard/availability"),
+                       ("bookings", "/dashboard/bookings"),
+                       ("booking", f"/dashboard/bookings/{booking_id}"),
+                       ("mail", "/dashboard/mail"), ("account", "/dashboard/account")):
+        page.goto(live_server + path)
+        report[name] = axe.run(page)
+    problems = {name: result.generate_snapshot() for name, result in report.items()
+                if result.violations_count}
+    assert problems == {}
