@@ -227,3 +227,23 @@ def csrf_token(client):
         return csrf_from(response.data)
 
     return fetch
+
+
+def sign_in(client, email=None, password=None, next_url=None):
+    """Sign in through the real login form; return the POST response."""
+    from coaching.booking.seed import DEMO_EMAIL, DEMO_PASSWORD
+
+    token = csrf_from(client.get("/dashboard/login").data)
+    data = {"csrf_token": token, "email": email or DEMO_EMAIL,
+            "password": password or DEMO_PASSWORD}
+    if next_url is not None:
+        data["next"] = next_url
+    return client.post("/dashboard/login", data=data)
+
+
+@pytest.fixture
+def coach_client(app, client, coach):
+    """A test client signed in as the demo coach through the login form."""
+    response = sign_in(client)
+    assert response.status_code == 303, response.data
+    return client

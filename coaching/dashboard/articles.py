@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
@@ -17,9 +17,6 @@ from .blueprint import bp
 from .models import AuditEvent
 
 ACTIONS = {"draft", "publish", "preview"}
-# Jinja's {% extends %} cannot take a list, so the view picks the layout: the
-# dashboard's own frame when it exists, the public one otherwise.
-LAYOUTS = ["dashboard/_layout.html", "base.html"]
 
 
 def _without_nul(value: str | None) -> str | None:
@@ -55,10 +52,6 @@ class ArticleForm(FlaskForm):
     version = HiddenField()
 
 
-def _layout():
-    return current_app.jinja_env.get_or_select_template(LAYOUTS)
-
-
 def _article_or_404(article_id: int) -> Article:
     article = db.session.get(Article, article_id)
     if article is None:
@@ -69,7 +62,7 @@ def _article_or_404(article_id: int) -> Article:
 @bp.get("/articles")
 def articles():
     """List every article with its status."""
-    return render("dashboard/articles.html", layout=_layout(), articles=all_articles())
+    return render("dashboard/articles.html", articles=all_articles())
 
 
 @bp.route("/articles/new", methods=["GET", "POST"])
@@ -139,7 +132,6 @@ def _page(
         "dashboard/article_edit.html",
         block="preview" if preview else None,
         status=status,
-        layout=_layout(),
         article=article,
         form=form,
         rendered=rendered,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from flask import Response, current_app, redirect, request, url_for
+from flask import Response, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField
@@ -47,8 +47,7 @@ def _page(status: int = 200, **context):
         context["erase_form"] = EraseForm(prefix="erase", formdata=None)
     now = utcnow()
     context["consent_counts"] = counts(now - timedelta(days=30), now)
-    layout = current_app.jinja_env.select_template(["dashboard/_layout.html", "base.html"])
-    return render("dashboard/privacy.html", status=status, privacy_layout=layout, **context)
+    return render("dashboard/privacy.html", status=status, **context)
 
 
 @bp.get("/privacy")

@@ -28,20 +28,6 @@ def seeded(app):
         return db.session.query(Article).filter_by(slug="career-or-job").one().id
 
 
-@pytest.fixture
-def coach_client(app, client, coach):
-    """A client whose session carries the demo coach, as Flask-Login stores it."""
-    from coaching.booking.models import Coach
-    from coaching.extensions import db
-
-    with app.app_context():
-        user_id = db.session.get(Coach, coach).get_id()
-    with client.session_transaction() as session:
-        session["_user_id"] = user_id
-        session["_fresh"] = True
-    return client
-
-
 def make_article(app, **fields):
     """Insert an article directly and return its id."""
     from coaching.articles.models import Article

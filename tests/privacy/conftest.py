@@ -6,10 +6,6 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from flask import Blueprint
-from flask_login import login_user
-
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
@@ -48,21 +44,3 @@ def add_booking(session, coach_id, start, *, email="ada@example.com", name="Ada 
     ))
     session.flush()
     return booking
-
-
-@pytest.fixture
-def login_app(make_app):
-    """An app with a test-only route that signs a coach in (the real form is elsewhere)."""
-    app = make_app()
-    probe = Blueprint("test_login", __name__)
-
-    @probe.get("/_test/login/<int:coach_id>")
-    def login(coach_id):
-        from coaching.booking.models import Coach
-        from coaching.extensions import db
-
-        login_user(db.session.get(Coach, coach_id))
-        return "signed in"
-
-    app.register_blueprint(probe)
-    return app

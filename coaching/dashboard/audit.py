@@ -1,0 +1,53 @@
+"""Recording what the coach did, for the audit trail on each booking and setting."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from ..extensions import db
+from .models import AuditEvent
+
+
+def record(action: str, *, booking_id: int | None = None, **detail) -> AuditEvent:
+    """Add an audit event for the signed-in coach to the current transaction."""
+    coach_id = current_user.id if current_user.is_authenticated else None
+    event = AuditEvent(coach_id=coach_id, actor="coach", action=action,
+                       booking_id=booking_id, detail=_jsonable(detail))
+    db.session.add(event)
+    return event
+
+
+def _jsonable(detail: dict) -> dict:
+    """Turn dates and times into strings so the JSON column accepts them."""
+    out = {}
+    for key, value in detail.items():
+        if hasattr(value, "isoformat"):
+            value = value.isoformat()
+        out[key] = value
+    return out
+
+
+ACTION_LABELS = {
+    "booking.cancel": "Cancelled the booking",
+    "booking.mark_completed": "Marked as completed",
+    "booking.mark_no_show": "Marked as no-show",
+    "booking.notes": "Updated private notes",
+    "booking.reschedule": "Moved the booking",
+    "hours.add": "Added weekly hours",
+    "hours.remove": "Removed weekly hours",
+    "override.add": "Added a date override",
+    "override.remove": "Removed a date override",
+    "time_off.add": "Added time off",
+    "rules.update": "Changed the booking rules",
+    "mail.retry": "Retried an email",
+    "account.password": "Changed the password",
+    "account.feed_token": "Regenerated the calendar feed address",
+    "account.totp_on": "Turned on two-step verification",
+    "account.totp_off": "Turned off two-step verification",
+    "login": "Signed in",
+    "login.recovery_code": "Signed in with a recovery code",
+}
+
+
+def label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)

@@ -1,0 +1,120 @@
+"""What the coach can do to a booking, each change audited in the same transaction."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import or_, select
+
+from ..booking.models import Booking, Coach
+from ..db_types import utcnow
+from ..extensions import db
+from ..mail import notify
+from . import audit
+from .models import AuditEvent
+
+# Cells a spreadsheet would read as a formula; prefixed with a quote on export.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FILTERS = {"upcoming": "Upcoming", "past": "Past", "cancelled": "Cancelled",
+           "no_show": "No-show", "all": "All"}
+
+
+def coach_booking(coach: Coach, booking_id: int, *, for_update: bool = False) -> Booking | None:
+    """Return the coach's booking, locked against concurrent changes when asked."""
+    if for_update:
+        begin_locked()
+    query = select(Booking).where(Booking.id == booking_id, Booking.coach_id == coach.id)
+    if for_update:
+        query = query.with_for_update()
+    return db.session.scalar(query)
+
+
+def begin_locked() -> None:
+    """Start a transaction that serialises writers (SQLite has no row locks)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # End the read transaction the login check opened, then BEGIN IMMEDIATE.
+        db.session.commit()
+        db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def cancel(booking: Booking, reason: str) -> None:
+    """Cancel on the coach's side and queue the visitor's email in the same transaction."""
+    booking.cancel(by="coach", reason=reason)
+    notify.booking_cancelled(booking)
+    audit.record("booking.cancel", booking_id=booking.id, reason=booking.cancel_reason)
+
+
+def mark(booking: Booking, status: str) -> None:
+    previous = booking.status
+    booking.mark(status)
+    audit.record(f"booking.mark_{status}", booking_id=booking.id, previous=previous)
+
+
+def save_notes(booking: Booking, notes: str) -> None:
+    booking.coach_notes = notes
+    audit.record("booking.notes", booking_id=booking.id, length=len(notes))
+
+
+def trail(booking: Booking) -> list[AuditEvent]:
+    return list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.booking_id == booking.id)
+        .order_by(AuditEvent.created_at, AuditEvent.id)))
+
+
+def list_query(coach: Coach, show: str, search: str, now: datetime):
+    """Build the bookings list query for a filter and a name/email search."""
+    query = select(Booking).where(Booking.coach_id == coach.id)
+    if show == "upcoming":
+        query = query.where(Booking.status == "confirmed", Booking.end_at > now)
+        order = Booking.start_at.asc()
+    else:
+        order = Booking.start_at.desc()
+        if show == "past":
+            query = query.where(Booking.status != "cancelled", Booking.start_at <= now)
+        elif show in ("cancelled", "no_show"):
+            query = query.where(Booking.status == show)
+    if search:
+        query = query.where(or_(Booking.visitor_name.icontains(search, autoescape=True),
+                                Booking.visitor_email.icontains(search, autoescape=True)))
+    return query.order_by(order, Booking.id)
+
+
+def safe_cell(value) -> str:
+    """Return a CSV cell a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+CSV_HEADER = ("id", "start", "end", "time zone", "status", "name", "email", "phone",
+              "visitor time zone", "message", "orientation", "booked at", "cancelled by",
+              "cancel reason")
+
+
+def export_csv(coach: Coach, first: date, last: date) -> str:
+    """Return the bookings starting between two local dates (inclusive) as CSV text."""
+    zone = coach.zone
+    start = datetime.combine(first, time(), zone)
+    end = datetime.combine(last + timedelta(days=1), time(), zone)
+    bookings = db.session.scalars(
+        select(Booking).where(Booking.coach_id == coach.id, Booking.start_at >= start,
+                              Booking.start_at < end).order_by(Booking.start_at)).all()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for b in bookings:
+        response = b.assessment_response
+        writer.writerow([safe_cell(v) for v in (
+            b.id, b.start_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            b.end_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"), coach.timezone, b.status,
+            b.visitor_name, b.visitor_email, b.visitor_phone, b.visitor_timezone, b.message,
+            response.orientation if response else "", b.created_at.isoformat(timespec="seconds"),
+            b.cancelled_by or "", b.cancel_reason)])
+    return out.getvalue()
+
+
+def now() -> datetime:
+    return utcnow()

@@ -1,0 +1,40 @@
+"""Sign-in safety rules: safe redirects and the lockout after repeated failures."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from ..booking.models import Coach
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Return `target` if it is a path on this site (never another host), else `default`."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if "\\" in target or any(ord(ch) < 32 for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+def is_locked(coach: Coach, now: datetime) -> bool:
+    return coach.locked_until is not None and coach.locked_until > now
+
+
+def register_failure(coach: Coach, now: datetime) -> None:
+    """Count a wrong password; lock the account for a while after too many in a row."""
+    coach.failed_logins = (coach.failed_logins or 0) + 1
+    if coach.failed_logins >= MAX_FAILED_LOGINS:
+        coach.locked_until = now + LOCKOUT
+        coach.failed_logins = 0
+
+
+def register_success(coach: Coach) -> None:
+    coach.failed_logins = 0
+    coach.locked_until = None
