@@ -1,0 +1,48 @@
+// Booking pages: use the browser's time zone and submit the zone picker on change.
+// Optional: without this file the coach's zone is the default and the
+// "Show times" button changes it.
+(function () {
+  "use strict";
+
+  function detectedZone() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function hasOption(select, value) {
+    return Array.prototype.some.call(select.options, function (o) { return o.value === value; });
+  }
+
+  function init() {
+    var params = new URLSearchParams(window.location.search);
+    var zone = detectedZone();
+    var chosenByVisitor = params.has("tz");
+
+    // Zone pickers that filter what the page shows: follow the browser's zone
+    // once (unless the visitor already chose one), and submit on change.
+    document.querySelectorAll("form[data-zone-form]").forEach(function (form) {
+      var select = form.querySelector("select[data-zone-select]");
+      if (!select) return;
+      select.addEventListener("change", function () { form.requestSubmit(); });
+      if (!chosenByVisitor && zone && zone !== select.value && hasOption(select, zone)) {
+        params.set("tz", zone);
+        window.location.replace(window.location.pathname + "?" + params.toString() +
+          window.location.hash);
+      }
+    });
+
+    // The zone field in the booking form: preselect the browser's zone.
+    document.querySelectorAll("form.booking-form select[data-zone-select]").forEach(function (select) {
+      if (!chosenByVisitor && zone && hasOption(select, zone)) select.value = zone;
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
