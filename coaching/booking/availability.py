@@ -36,6 +36,7 @@ costs O((slots + bookings) log bookings); bench/availability_bench.py measures
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -119,13 +120,11 @@ class DateChange:
 
 def _seconds(moment: datetime) -> int:
     """Whole seconds since the epoch, rounded down (instants are minute-aligned anyway)."""
-    return (moment - EPOCH) // timedelta(seconds=1)
+    return math.floor(moment.timestamp())
 
 
 def _seconds_up(moment: datetime) -> int:
-    delta = moment - EPOCH
-    whole = delta // timedelta(seconds=1)
-    return whole if timedelta(seconds=whole) == delta else whole + 1
+    return math.ceil(moment.timestamp())
 
 
 def _instant(day: date, wall: time, zone: tzinfo, *, fold: int) -> int:
@@ -153,14 +152,14 @@ def local_ranges(day: date, weekly: Sequence[Opening],
     return merged
 
 
-def _merge_busy(busy: Iterable[Busy]) -> tuple[list[int], list[int]]:
-    """Merge blocked intervals into disjoint sorted ones (starts, ends)."""
-    starts: list[int] = []
-    ends: list[int] = []
-    for item in sorted(busy, key=lambda b: b.block_start):
-        s, e = _seconds(item.block_start), _seconds_up(item.block_end)
+def _merge_busy(busy: Iterable[Busy]) -> tuple[list[float], list[float]]:
+    """Merge blocked intervals into disjoint sorted ones (epoch-second starts, ends)."""
+    starts: list[float] = []
+    ends: list[float] = []
+    for s, e in sorted((b.block_start.timestamp(), b.block_end.timestamp()) for b in busy):
         if ends and s <= ends[-1]:
-            ends[-1] = max(ends[-1], e)
+            if e > ends[-1]:
+                ends[-1] = e
         else:
             starts.append(s)
             ends.append(e)
@@ -192,10 +191,14 @@ def free_slots(rules: Rules, weekly: Sequence[Opening], overrides: Sequence[Over
     after = rules.buffer_after_minutes * 60
     busy = list(busy)
     busy_starts, busy_ends = _merge_busy(busy)
-    booked = sorted(_seconds(b.start) for b in busy)
+    booked = sorted([b.start.timestamp() for b in busy])
     count = len(busy_starts)
 
     slots: list[Slot] = []
+    last_start = -1
+    in_order = True
+    duration = timedelta(seconds=length)
+    new_slot = tuple.__new__  # skips namedtuple's Python-level __new__ in the hot loop
     day = first + DAY if rules.no_same_day and first == today else first
     while day <= last:
         next_day = day + DAY
@@ -206,17 +209,23 @@ def free_slots(rules: Rules, weekly: Sequence[Opening], overrides: Sequence[Over
             continue
         for open_at, close_at in local_ranges(day, weekly, overrides):
             t = _instant(day, open_at, zone, fold=0)
-            close = _instant(day, close_at, zone, fold=1)
+            close = min(_instant(day, close_at, zone, fold=1), hi - 1 + length)
+            if t < lo:  # jump straight to the first start the notice allows
+                t += -(-(lo - t) // step) * step
             while t + length <= close:
-                if lo <= t < hi:
-                    block_lo, block_hi = t - before, t + length + after
-                    i = bisect_right(busy_ends, block_lo)
-                    if i == count or busy_starts[i] >= block_hi:
-                        begin = EPOCH + timedelta(seconds=t)
-                        slots.append(Slot(begin, begin + timedelta(seconds=length)))
+                block_lo, block_hi = t - before, t + length + after
+                i = bisect_right(busy_ends, block_lo)
+                if i == count or busy_starts[i] >= block_hi:
+                    if t <= last_start:
+                        in_order = False
+                    last_start = t
+                    begin = datetime.fromtimestamp(t, UTC)
+                    slots.append(new_slot(Slot, (begin, begin + duration)))
                 t += step
         day = next_day
-    # Adjacent dates can overlap in UTC only through odd overrides; keep it strict.
+    if in_order:
+        return slots
+    # Only odd overrides (ranges crossing in UTC across dates) get here.
     slots.sort()
     return [s for i, s in enumerate(slots) if i == 0 or s.start != slots[i - 1].start]
 
