@@ -31,7 +31,8 @@ def iso(moment: datetime) -> str:
 
 def booking_data(start: datetime = MONDAY_9, **overrides) -> dict:
     data = {
-        "start": iso(start), "tz": "Europe/London", "name": "Ada Lovelace",
+        "start": iso(start) if isinstance(start, datetime) else start,
+        "tz": "Europe/London", "name": "Ada Lovelace",
         "email": "ada@example.com", "phone": "", "message": "", "agree": "y",
     }
     data.update(overrides)
