@@ -21,13 +21,15 @@
     var zone = detectedZone();
     var chosenByVisitor = params.has("tz");
 
-    // Zone pickers that filter what the page shows: follow the browser's zone
-    // once (unless the visitor already chose one), and submit on change.
+    // Zone pickers that filter what the page shows submit on change; on the
+    // public calendar they also follow the browser's zone once, unless the
+    // visitor already chose one (the URL then has tz).
     document.querySelectorAll("form[data-zone-form]").forEach(function (form) {
       var select = form.querySelector("select[data-zone-select]");
       if (!select) return;
       select.addEventListener("change", function () { form.requestSubmit(); });
-      if (!chosenByVisitor && zone && zone !== select.value && hasOption(select, zone)) {
+      if (form.hasAttribute("data-zone-follow") && !chosenByVisitor && zone &&
+          zone !== select.value && hasOption(select, zone)) {
         params.set("tz", zone);
         window.location.replace(window.location.pathname + "?" + params.toString() +
           window.location.hash);
