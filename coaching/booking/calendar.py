@@ -36,9 +36,11 @@ def parse_day(value: str | None) -> date | None:
     if not value or not DATE_RE.match(value):
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         return None
+    # Far dates would overflow the zone arithmetic and are never bookable anyway.
+    return day if 2000 <= day.year <= 2200 else None
 
 
 def add_months(first: date, months: int) -> date:

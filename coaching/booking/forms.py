@@ -43,6 +43,8 @@ def parse_start(value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
+    if not 2000 <= moment.year <= 2200:  # far dates overflow date arithmetic; never bookable
+        return None
     return moment.astimezone(UTC)
 
 

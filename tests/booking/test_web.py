@@ -88,6 +88,8 @@ def test_visitor_zone_changes_dates_and_times(client):
     "tz=Not/AZone", "tz=" + "x" * 500, "month=2026-13", "month=junk", "date=2026-02-31",
     "date=1999-01-01", "month=2999-01", "start=garbage", "start=2026-11-23T09:00:00",
     "start=2026-11-21T09:00:00Z", "result=nope", "date=2026-11-23&month=1999-01",
+    "start=9999-12-31T23:59:59Z", "start=0001-01-01T00:00:00Z", "date=9999-12-31",
+    "date=0001-01-01&tz=Pacific/Kiritimati", "start=2026-11-23T09:00:00%2B14:00",
 ])
 def test_odd_query_strings_still_show_a_calendar(client, query):
     response = client.get("/book?" + query)
@@ -171,6 +173,8 @@ BAD_INPUTS = {
     "forged start text": dict(start="tomorrow at nine"),
     "naive start": dict(start="2026-11-23T09:00:00"),
     "start out of range": dict(start="99999-11-23T09:00:00Z"),
+    "start at the end of time": dict(start="9999-12-31T23:59:59Z"),
+    "start at the beginning of time": dict(start="0001-01-01T00:00:00Z"),
     "missing start": dict(start=None),
     "name too long": dict(name="A" * 121),
     "name with newline": dict(name="Ada\r\nBcc: x@example.com"),
@@ -359,6 +363,8 @@ def test_slots_api(client):
     "start=2026-11-01&end=2027-01-05&tz=UTC", "start=2026-11-23&end=2026-11-24&tz=Nowhere",
     "start=23/11/2026&end=2026-11-24&tz=UTC", "start=2026-02-30&end=2026-03-01&tz=UTC",
     "start=2026-11-23&end=2026-11-24",
+    "start=9999-12-30&end=9999-12-31&tz=Pacific/Kiritimati",
+    "start=0001-01-01&end=0001-01-02&tz=Pacific/Kiritimati",
 ])
 def test_slots_api_bad_params_are_400_json(client, query):
     response = client.get("/api/v1/slots?" + query)
