@@ -45,6 +45,7 @@ from typing import NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+EPOCH_ORDINAL = EPOCH.date().toordinal()
 DAY = timedelta(days=1)
 
 
@@ -132,6 +133,10 @@ def _instant(day: date, wall: time, zone: tzinfo, *, fold: int) -> int:
     return _seconds(datetime.combine(day, wall.replace(fold=fold), tzinfo=zone))
 
 
+def _wall_seconds(wall: time) -> int:
+    return wall.hour * 3600 + wall.minute * 60 + wall.second
+
+
 def local_ranges(day: date, weekly: Sequence[Opening],
                  overrides: Sequence[Override]) -> list[tuple[time, time]]:
     """Return the merged local opening ranges of `day`, after its overrides."""
@@ -199,29 +204,41 @@ def free_slots(rules: Rules, weekly: Sequence[Opening], overrides: Sequence[Over
     in_order = True
     duration = timedelta(seconds=length)
     new_slot = tuple.__new__  # skips namedtuple's Python-level __new__ in the hot loop
+    append, from_timestamp, tail = slots.append, datetime.fromtimestamp, length + after
     day = first + DAY if rules.no_same_day and first == today else first
+    day_hi = _instant(day, time(0), zone, fold=0)
     while day <= last:
         next_day = day + DAY
-        day_lo = _instant(day, time(0), zone, fold=0)
-        day_hi = _instant(next_day, time(0), zone, fold=0)
+        day_lo, day_hi = day_hi, _instant(next_day, time(0), zone, fold=0)
         if bisect_left(booked, day_hi) - bisect_left(booked, day_lo) >= rules.max_per_day:
             day = next_day
             continue
+        # Most days keep one UTC offset from midnight to midnight: then a wall
+        # time is plain arithmetic. Days with a clock change take the exact path.
+        local_midnight = (day.toordinal() - EPOCH_ORDINAL) * 86400
+        offset = local_midnight - day_lo
+        steady = local_midnight + 86400 - day_hi == offset
         for open_at, close_at in local_ranges(day, weekly, overrides):
-            t = _instant(day, open_at, zone, fold=0)
-            close = min(_instant(day, close_at, zone, fold=1), hi - 1 + length)
-            if t < lo:  # jump straight to the first start the notice allows
-                t += -(-(lo - t) // step) * step
-            while t + length <= close:
-                block_lo, block_hi = t - before, t + length + after
-                i = bisect_right(busy_ends, block_lo)
-                if i == count or busy_starts[i] >= block_hi:
-                    if t <= last_start:
-                        in_order = False
+            if steady:
+                first_start = local_midnight - offset + _wall_seconds(open_at)
+                close = local_midnight - offset + _wall_seconds(close_at)
+            else:
+                first_start = _instant(day, open_at, zone, fold=0)
+                close = _instant(day, close_at, zone, fold=1)
+            close = min(close, hi - 1 + length)
+            if first_start < lo:  # jump straight to the first start the notice allows
+                first_start += -(-(lo - first_start) // step) * step
+            stop = close - length + 1  # last start + 1: the slot must end by `close`
+            if first_start >= stop:
+                continue
+            if first_start <= last_start:
+                in_order = False
+            for t in range(first_start, stop, step):
+                i = bisect_right(busy_ends, t - before)
+                if i == count or busy_starts[i] >= t + tail:
+                    begin = from_timestamp(t, UTC)
+                    append(new_slot(Slot, (begin, begin + duration)))
                     last_start = t
-                    begin = datetime.fromtimestamp(t, UTC)
-                    slots.append(new_slot(Slot, (begin, begin + duration)))
-                t += step
         day = next_day
     if in_order:
         return slots
