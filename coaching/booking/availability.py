@@ -205,6 +205,9 @@ def free_slots(rules: Rules, weekly: Sequence[Opening], overrides: Sequence[Over
     duration = timedelta(seconds=length)
     new_slot = tuple.__new__  # skips namedtuple's Python-level __new__ in the hot loop
     append, from_timestamp, tail = slots.append, datetime.fromtimestamp, length + after
+    # Adding a ready-made timedelta is cheaper than building each datetime from
+    # a timestamp; no opening lasts longer than a day plus a clock change.
+    offsets = [timedelta(seconds=k * step) for k in range(27 * 3600 // step + 1)]
     day = first + DAY if rules.no_same_day and first == today else first
     day_hi = _instant(day, time(0), zone, fold=0)
     while day <= last:
@@ -233,10 +236,11 @@ def free_slots(rules: Rules, weekly: Sequence[Opening], overrides: Sequence[Over
                 continue
             if first_start <= last_start:
                 in_order = False
-            for t in range(first_start, stop, step):
+            base = from_timestamp(first_start, UTC)
+            for k, t in enumerate(range(first_start, stop, step)):
                 i = bisect_right(busy_ends, t - before)
                 if i == count or busy_starts[i] >= t + tail:
-                    begin = from_timestamp(t, UTC)
+                    begin = base + offsets[k]
                     append(new_slot(Slot, (begin, begin + duration)))
                     last_start = t
         day = next_day
