@@ -62,7 +62,12 @@ def when_in(moment: datetime, zone: str) -> str:
                            tzinfo=ZoneInfo(zone), locale=LOCALE)
 
 
+def local_date(moment: datetime, zone: str) -> date:
+    return moment.astimezone(ZoneInfo(zone)).date()
+
+
 HELPERS = {
+    "local_date": local_date,
     "day_long": day_long,
     "day_short": day_short,
     "month_title": month_title,

@@ -27,7 +27,24 @@
     document.querySelectorAll("form[data-zone-form]").forEach(function (form) {
       var select = form.querySelector("select[data-zone-select]");
       if (!select) return;
-      select.addEventListener("change", function () { form.requestSubmit(); });
+      select.addEventListener("change", function () {
+        // htmx may have moved to another day or month since the page loaded:
+        // carry the current ones from the address bar, not the stale hidden fields.
+        var now = new URLSearchParams(window.location.search);
+        ["month", "date"].forEach(function (name) {
+          var field = form.querySelector('input[type="hidden"][name="' + name + '"]');
+          if (now.has(name)) {
+            if (!field) {
+              field = document.createElement("input");
+              field.type = "hidden";
+              field.name = name;
+              form.appendChild(field);
+            }
+            field.value = now.get(name);
+          }
+        });
+        form.requestSubmit();
+      });
       if (form.hasAttribute("data-zone-follow") && !chosenByVisitor && zone &&
           zone !== select.value && hasOption(select, zone)) {
         params.set("tz", zone);
