@@ -1,0 +1,345 @@
+"""Booking services: every change to a booking, each in one transaction.
+
+Views (public and, after merge, the dashboard) call these and map the errors:
+
+    book(coach, start, *, name, email, tz, phone="", message="", assessment=None,
+         now=None) -> Booked(booking, token)
+    cancel(booking, by, reason="", *, now=None) -> Booking
+    reschedule(booking, new_start, by, *, now=None, manage_url=None) -> Booking
+    free_slots(coach, start_date, end_date, tz, now, *, exclude=None) -> list[Slot]
+    slot_at(coach, start, now, *, exclude=None) -> Slot | None
+    find_by_token(token) -> Booking | None
+    current_coach() -> Coach | None
+
+`by` is "visitor" or "coach". Errors: `SlotUnavailable` (409; `.alternatives`
+holds the nearest free slots), `InvalidBooking` (422; `.message`), and the
+model's `BookingStateError` (409: cancelled, already moved, in the past).
+book/cancel/reschedule commit on success (with their outbox rows, metric and
+audit event in the same transaction) and roll back on any error.
+
+Why the transaction looks like this: on SQLite the write starts with
+`BEGIN IMMEDIATE`, so the overlap check and the insert run under the one
+writer lock and nobody can slip in between; the partial unique index on
+(coach, start) backs it up. On PostgreSQL the coach row is locked
+`FOR UPDATE` (which also makes the daily cap exact), and the exclusion
+constraint `ex_booking_no_overlap` is the final word: its violation becomes
+`SlotUnavailable`, never a 500.
+
+The site has one coach: `current_coach()` returns the first one by id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_request_context
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from .. import metrics
+from ..assessment.models import AssessmentResponse
+from ..dashboard.models import AuditEvent
+from ..db_types import utcnow
+from ..extensions import db
+from ..mail import notify
+from ..templating import absolute_url
+from . import availability
+from .availability import Busy, Rules, Slot
+from .models import LIVE_STATUSES, Booking, BookingStateError, Coach
+
+# How far around a requested start to look for bookings that could matter to
+# it (overlap or the same coach-local day): a local day never spans 2 days.
+_NEIGHBOURHOOD = timedelta(days=2)
+
+
+class BookingError(Exception):
+    """A booking request the rules refuse; `message` is written for the visitor."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidBooking(BookingError):
+    """The requested time was never on offer (past, off-grid, notice, horizon...)."""
+
+
+class SlotUnavailable(BookingError):
+    """The time was on offer but is taken now (or its day is full)."""
+
+    def __init__(self, message: str, alternatives: list[Slot]):
+        super().__init__(message)
+        self.alternatives = alternatives
+
+
+class Booked(NamedTuple):
+    booking: Booking
+    token: str
+
+
+def hash_token(token: str) -> str:
+    """Return the stored form of a manage token (only its SHA-256 is kept)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def manage_url(token: str) -> str:
+    """Return the absolute manage-page URL for a token (works outside requests too)."""
+    if has_request_context():
+        return absolute_url("booking.manage", token=token)
+    with current_app.test_request_context():
+        return absolute_url("booking.manage", token=token)
+
+
+def rules_for(coach: Coach) -> Rules:
+    """Copy a coach's booking rules into the plain form the slot maths uses."""
+    return Rules(
+        timezone=coach.timezone,
+        slot_minutes=coach.slot_minutes,
+        step_minutes=coach.slot_step_minutes,
+        buffer_before_minutes=coach.buffer_before_minutes,
+        buffer_after_minutes=coach.buffer_after_minutes,
+        min_notice_hours=coach.min_notice_hours,
+        no_same_day=coach.no_same_day,
+        horizon_days=coach.horizon_days,
+        max_per_day=coach.max_per_day,
+    )
+
+
+def current_coach() -> Coach | None:
+    """Return the site's coach (a single-coach site: the first by id)."""
+    return db.session.scalar(select(Coach).order_by(Coach.id).limit(1))
+
+
+def find_by_token(token: str) -> Booking | None:
+    """Return the booking a manage token belongs to, or None (unknown or anonymised)."""
+    if not token or len(token) > 100:
+        return None
+    booking = db.session.scalar(
+        select(Booking).where(Booking.manage_token_hash == hash_token(token))
+    )
+    if booking is None or booking.anonymised_at is not None:
+        return None
+    return booking
+
+
+def _busy(coach_id: int, begin: datetime, finish: datetime,
+          exclude_id: int | None = None) -> list[Busy]:
+    query = select(Booking.start_at, Booking.block_start, Booking.block_end).where(
+        Booking.coach_id == coach_id,
+        Booking.status.in_(LIVE_STATUSES),
+        Booking.block_end > begin,
+        Booking.block_start < finish,
+    )
+    if exclude_id is not None:
+        query = query.where(Booking.id != exclude_id)
+    return [Busy(*row) for row in db.session.execute(query)]
+
+
+def _slots_between(coach: Coach, begin: datetime, finish: datetime, now: datetime,
+                   exclude_id: int | None = None) -> list[Slot]:
+    busy = _busy(coach.id, begin - _NEIGHBOURHOOD, finish + _NEIGHBOURHOOD, exclude_id)
+    return availability.free_slots(rules_for(coach), coach.weekly_hours, coach.overrides,
+                                   busy, now, begin, finish)
+
+
+def free_slots(coach: Coach, start_date: date, end_date: date, tz: str | ZoneInfo,
+               now: datetime, *, exclude: Booking | None = None) -> list[Slot]:
+    """Return the free slots on the local dates start_date..end_date (inclusive) in `tz`.
+
+    With `exclude` (a booking being moved), its own time counts as free for
+    its neighbours but is not offered itself.
+    """
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    begin, finish = availability.local_day_bounds(start_date, end_date, zone)
+    if exclude is None:
+        return _slots_between(coach, begin, finish, now)
+    slots = _slots_between(coach, begin, finish, now, exclude.id)
+    return [s for s in slots if s.start != exclude.start_at]
+
+
+def slot_at(coach: Coach, start: datetime, now: datetime, *,
+            exclude: Booking | None = None) -> Slot | None:
+    """Return the free slot starting exactly at `start`, or None."""
+    start = start.astimezone(UTC)
+    found = _slots_between(coach, start, start + timedelta(seconds=1), now,
+                           exclude.id if exclude else None)
+    return found[0] if found and found[0].start == start else None
+
+
+def alternatives(coach: Coach, wanted: datetime, now: datetime,
+                 exclude_id: int | None = None, limit: int = 5) -> list[Slot]:
+    """Return the free slots nearest to `wanted`."""
+    first, last = availability.first_and_last_day(rules_for(coach), now)
+    begin, finish = availability.local_day_bounds(first, last, coach.zone)
+    return availability.nearest(_slots_between(coach, begin, finish, now, exclude_id),
+                                wanted, limit)
+
+
+def as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise InvalidBooking("The time must include its offset from UTC.")
+    return moment.astimezone(UTC)
+
+
+def _begin_write() -> None:
+    """Start a new transaction that takes the SQLite write lock at once (BEGIN IMMEDIATE)."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("booking services need a session without unsaved changes")
+    # End any read transaction so the next BEGIN is ours; loaded objects are
+    # expired and reload inside the locked transaction, which is what we want.
+    session.rollback()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def _lock_coach(coach_id: int) -> Coach:
+    return db.session.execute(
+        select(Coach).where(Coach.id == coach_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _lock_booking(booking_id: int) -> Booking:
+    return db.session.execute(
+        select(Booking).where(Booking.id == booking_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _offered_slot(coach: Coach, start: datetime, now: datetime,
+                  exclude_id: int | None = None) -> Slot:
+    """Return the slot starting at `start` if the rules offer it now, else raise."""
+    tick = timedelta(seconds=1)
+    found = _slots_between(coach, start, start + tick, now, exclude_id)
+    if found and found[0].start == start:
+        return found[0]
+    rules = rules_for(coach)
+    offered_when_empty = availability.free_slots(
+        rules, coach.weekly_hours, coach.overrides, [], now, start, start + tick
+    )
+    if offered_when_empty and offered_when_empty[0].start == start:
+        raise SlotUnavailable(
+            "Sorry, that time is no longer free: someone may have just booked it, "
+            "or the day is now full. Here are the nearest free times.",
+            [],
+        )
+    raise InvalidBooking(availability.why_not_offered(rules, start, now))
+
+
+def _taken(coach_id: int, wanted: datetime, now: datetime,
+           exclude_id: int | None = None) -> SlotUnavailable:
+    db.session.rollback()
+    coach = db.session.get(Coach, coach_id)
+    return SlotUnavailable(
+        "Sorry, that time is no longer free: someone may have just booked it, "
+        "or the day is now full. Here are the nearest free times.",
+        alternatives(coach, wanted, now, exclude_id),
+    )
+
+
+def _audit(coach_id: int, actor: str, action: str, booking: Booking, **detail) -> None:
+    db.session.add(AuditEvent(coach_id=coach_id, actor=actor, action=action,
+                              booking_id=booking.id, detail=detail))
+
+
+def book(coach: Coach, start: datetime, *, name: str, email: str, tz: str, phone: str = "",
+         message: str = "", assessment: AssessmentResponse | None = None,
+         now: datetime | None = None) -> Booked:
+    """Book `start` for a visitor, queue the emails and commit; return the booking and token."""
+    now = now or utcnow()
+    start = as_utc(start)
+    coach_id = coach.id
+    assessment_id = assessment.id if assessment is not None else None
+    _begin_write()
+    try:
+        coach = _lock_coach(coach_id)
+        slot = _offered_slot(coach, start, now)
+        token = secrets.token_urlsafe(32)
+        booking = Booking(
+            coach=coach, start_at=slot.start, end_at=slot.end,
+            block_start=slot.start - timedelta(minutes=coach.buffer_before_minutes),
+            block_end=slot.end + timedelta(minutes=coach.buffer_after_minutes),
+            status="confirmed", visitor_name=name, visitor_email=email,
+            visitor_phone=phone, message=message, visitor_timezone=tz,
+            source="assessment" if assessment_id else "direct",
+            assessment_response_id=assessment_id, manage_token_hash=hash_token(token),
+        )
+        db.session.add(booking)
+        db.session.flush()  # PostgreSQL's exclusion constraint speaks here
+        notify.booking_confirmed(booking, manage_url(token))
+        _audit(coach_id, "visitor", "booking.created", booking, start=slot.start.isoformat())
+        metrics.count("booking_made")
+        db.session.commit()
+    except SlotUnavailable:
+        raise _taken(coach_id, start, now) from None
+    except IntegrityError:
+        raise _taken(coach_id, start, now) from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    return Booked(booking, token)
+
+
+def cancel(booking: Booking, by: str, reason: str = "", *,
+           now: datetime | None = None) -> Booking:
+    """Cancel a confirmed booking (a visitor only before it starts), queue mail, commit."""
+    now = now or utcnow()
+    booking_id = booking.id
+    _begin_write()
+    try:
+        booking = _lock_booking(booking_id)
+        if by == "visitor" and booking.status == "confirmed" and booking.start_at <= now:
+            raise BookingStateError("This call has already started, so it can no longer be "
+                                    "cancelled online. Please email the coach instead.")
+        booking.cancel(by=by, reason=reason, at=now)
+        notify.booking_cancelled(booking)
+        _audit(booking.coach_id, by, "booking.cancelled", booking, reason=booking.cancel_reason)
+        metrics.count("booking_cancelled")
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return booking
+
+
+def reschedule(booking: Booking, new_start: datetime, by: str, *, now: datetime | None = None,
+               manage_url: str | None = None) -> Booking:
+    """Move a confirmed booking to a free slot in one transaction, queue mail, commit.
+
+    The row is updated in place, so the old time frees only if the new one is
+    taken; if the new one has gone, nothing changes and SlotUnavailable is raised.
+    """
+    now = now or utcnow()
+    new_start = as_utc(new_start)
+    booking_id, coach_id = booking.id, booking.coach_id
+    _begin_write()
+    try:
+        coach = _lock_coach(coach_id)  # coach first, as in book(): one lock order, no deadlock
+        booking = _lock_booking(booking_id)
+        if booking.status != "confirmed":
+            raise BookingStateError(f"A {booking.status_label} booking cannot be moved.")
+        if by == "visitor" and booking.start_at <= now:
+            raise BookingStateError("This call has already started, so it can no longer be "
+                                    "moved online. Please email the coach instead.")
+        if new_start == booking.start_at:
+            raise InvalidBooking("That is already the time of your call. Please choose another.")
+        slot = _offered_slot(coach, new_start, now, exclude_id=booking_id)
+        previous = booking.start_at
+        booking.move(slot.start, slot.end,
+                     slot.start - timedelta(minutes=coach.buffer_before_minutes),
+                     slot.end + timedelta(minutes=coach.buffer_after_minutes))
+        db.session.flush()
+        notify.booking_rescheduled(booking, previous, manage_url)
+        _audit(coach_id, by, "booking.rescheduled", booking,
+               previous=previous.isoformat(), start=slot.start.isoformat())
+        db.session.commit()
+    except (SlotUnavailable, IntegrityError):
+        raise _taken(coach_id, new_start, now, exclude_id=booking_id) from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    return booking
