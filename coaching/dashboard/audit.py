@@ -28,11 +28,11 @@ def _jsonable(detail: dict) -> dict:
 
 
 ACTION_LABELS = {
-    "booking.cancel": "Cancelled the booking",
+    "booking.cancelled": "Cancelled the booking",
+    "booking.rescheduled": "Moved the booking",
     "booking.mark_completed": "Marked as completed",
     "booking.mark_no_show": "Marked as no-show",
     "booking.notes": "Updated private notes",
-    "booking.reschedule": "Moved the booking",
     "hours.add": "Added weekly hours",
     "hours.remove": "Removed weekly hours",
     "override.add": "Added a date override",

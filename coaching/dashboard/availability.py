@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..booking import services as booking_services
 from ..booking.models import DateOverride
 from ..db_types import utcnow
 from ..extensions import db
@@ -39,11 +42,20 @@ def _page(status: int = 200, block: str | None = None, **forms):
         "override_form": forms.get("override_form") or OverrideForm(formdata=None),
         "time_off_form": forms.get("time_off_form") or TimeOffForm(formdata=None),
         "rules_form": forms.get("rules_form") or RulesForm(formdata=None, obj=current_user),
-        # HOOK(lead): pass the next week's slots from coaching.booking.availability here
-        # once that module is merged; the template shows a placeholder while this is None.
-        "slot_preview": None,
+        "slot_preview": slot_preview(current_user, utcnow()),
     }
     return render(TEMPLATE, block=block, status=status, **context)
+
+
+def slot_preview(coach, now, days: int = 7) -> list[tuple]:
+    """Return the next `days` local dates with the free slots the rules now offer on each."""
+    zone = coach.zone
+    today = now.astimezone(zone).date()
+    dates = [today + timedelta(days=offset) for offset in range(days)]
+    by_day: dict = {day: [] for day in dates}
+    for slot in booking_services.free_slots(coach, dates[0], dates[-1], zone, now):
+        by_day.setdefault(slot.start.astimezone(zone).date(), []).append(slot.start)
+    return list(by_day.items())
 
 
 def _done(message: str, block: str | None = None):

@@ -8,10 +8,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import or_, select
 
+from ..booking import services as booking_services
 from ..booking.models import Booking, Coach
 from ..db_types import utcnow
 from ..extensions import db
-from ..mail import notify
 from . import audit
 from .models import AuditEvent
 
@@ -39,11 +39,17 @@ def begin_locked() -> None:
         db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
-def cancel(booking: Booking, reason: str) -> None:
-    """Cancel on the coach's side and queue the visitor's email in the same transaction."""
-    booking.cancel(by="coach", reason=reason)
-    notify.booking_cancelled(booking)
-    audit.record("booking.cancel", booking_id=booking.id, reason=booking.cancel_reason)
+def move_choices(booking: Booking, now: datetime, days: int = 21) -> list[tuple[date, list]]:
+    """Return the free slots the booking could move to, by the coach's local date."""
+    coach = booking.coach
+    zone = coach.zone
+    today = now.astimezone(zone).date()
+    slots = booking_services.free_slots(coach, today, today + timedelta(days=days - 1), zone,
+                                        now, exclude=booking)
+    by_day: dict[date, list] = {}
+    for slot in slots:
+        by_day.setdefault(slot.start.astimezone(zone).date(), []).append(slot)
+    return list(by_day.items())
 
 
 def mark(booking: Booking, status: str) -> None:
@@ -58,8 +64,10 @@ def save_notes(booking: Booking, notes: str) -> None:
 
 
 def trail(booking: Booking) -> list[AuditEvent]:
+    # "Booked by the visitor" is shown from booking.created_at, so its event is not repeated.
     return list(db.session.scalars(
-        select(AuditEvent).where(AuditEvent.booking_id == booking.id)
+        select(AuditEvent).where(AuditEvent.booking_id == booking.id,
+                                 AuditEvent.action != "booking.created")
         .order_by(AuditEvent.created_at, AuditEvent.id)))
 
 

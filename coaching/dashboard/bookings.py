@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
+from ..booking import services as booking_services
 from ..booking.models import BookingStateError
 from ..extensions import db
 from ..htmx import is_htmx, render
 from . import booking_actions as actions
 from .blueprint import bp
-from .forms import CancelForm, ExportForm, MarkForm, NotesForm, SearchForm
+from .forms import CancelForm, ExportForm, MarkForm, MoveForm, NotesForm, SearchForm
 from .pagination import paginate
 
 PER_PAGE = 20
@@ -56,9 +57,9 @@ def _booking_page(booking, status: int = 200, block: str | None = None, **forms)
         cancel_form=forms.get("cancel_form") or CancelForm(formdata=None),
         mark_form=MarkForm(formdata=None), problem=forms.get("problem"),
         notes_saved=forms.get("notes_saved", False),
-        # HOOK(lead): reschedule on the visitor's behalf needs
-        # coaching.booking.services.reschedule; set True and add the view when merged.
-        can_reschedule=False,
+        move_form=forms.get("move_form") or MoveForm(formdata=None),
+        move_choices=(actions.move_choices(booking, actions.now())
+                      if booking.status == "confirmed" else []),
     )
 
 
@@ -96,13 +97,11 @@ def booking_cancel(booking_id: int):
     form = CancelForm()
     if not form.validate():
         return _booking_page(_get_or_404(booking_id), status=422, cancel_form=form)
-    booking = _get_or_404(booking_id, for_update=True)
+    booking = _get_or_404(booking_id)
     try:
-        actions.cancel(booking, form.reason.data)
+        booking_services.cancel(booking, by="coach", reason=form.reason.data)
     except BookingStateError as error:
-        db.session.rollback()
         return _booking_page(_get_or_404(booking_id), status=409, problem=str(error))
-    db.session.commit()
     flash("Booking cancelled. The visitor's email is on its way.", "success")
     return redirect(url_for("dashboard.booking", booking_id=booking.id), code=303)
 
@@ -126,6 +125,21 @@ def booking_mark(booking_id: int):
     return redirect(url_for("dashboard.booking", booking_id=booking.id), code=303)
 
 
-# HOOK(lead): POST /bookings/<id>/reschedule (endpoint dashboard.booking_reschedule) goes here:
-# validate the new start, call coaching.booking.services.reschedule(booking, start, by="coach"),
-# audit "booking.reschedule", commit, 303 back to the booking page; 409 when the slot is gone.
+@bp.post("/bookings/<int:booking_id>/reschedule")
+def booking_reschedule(booking_id: int):
+    """Move the call to another free time on the visitor's behalf."""
+    booking = _get_or_404(booking_id)
+    form = MoveForm()
+    if not form.validate():
+        return _booking_page(booking, status=422, move_form=form)
+    try:
+        booking_services.reschedule(booking, form.start.data, by="coach")
+    except booking_services.SlotUnavailable as error:
+        return _booking_page(_get_or_404(booking_id), status=409, problem=error.message)
+    except booking_services.InvalidBooking as error:
+        form.start.errors.append(error.message)
+        return _booking_page(_get_or_404(booking_id), status=422, move_form=form)
+    except BookingStateError as error:
+        return _booking_page(_get_or_404(booking_id), status=409, problem=str(error))
+    flash("Call moved. The visitor's email with the new time is on its way.", "success")
+    return redirect(url_for("dashboard.booking", booking_id=booking_id), code=303)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -79,6 +81,20 @@ class CancelForm(FlaskForm):
     reason = TextAreaField("Reason (sent to the visitor)", validators=[
         DataRequired("Give a reason: it goes into the visitor's email."),
         Length(max=1000, message="Keep the reason under 1,000 characters.")])
+
+
+class MoveForm(FlaskForm):
+    start = StringField("New time", validators=[DataRequired("Choose the new time.")])
+
+    def validate_start(self, field) -> None:
+        """Turn the chosen ISO 8601 instant into an aware datetime."""
+        try:
+            value = datetime.fromisoformat(field.data.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise ValidationError("Choose the new time from the list.") from None
+        if value.tzinfo is None:
+            raise ValidationError("Choose the new time from the list.")
+        field.data = value
 
 
 class MarkForm(FlaskForm):

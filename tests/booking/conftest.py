@@ -14,10 +14,6 @@ FROZEN = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def pytest_configure(config):
-    # tests/conftest.py honours this marker; register it for --strict-markers.
-    config.addinivalue_line("markers", "sqlite_only: runs only in the SQLite pass")
-
 
 @pytest.fixture
 def frozen():

@@ -103,7 +103,7 @@ def test_cancel_with_reason_queues_visitor_email_and_audits(app, coach_client, b
         assert booking.status == "cancelled" and booking.cancelled_by == "coach"
         email = OutboxEmail.query.filter_by(kind="booking_cancelled").one()
         assert email.recipient == "sam@example.org" and "I am unwell" in email.text_body
-        assert AuditEvent.query.filter_by(action="booking.cancel",
+        assert AuditEvent.query.filter_by(action="booking.cancelled",
                                           booking_id=booking_id).count() == 1
     page = coach_client.get(f"/dashboard/bookings/{booking_id}").data.decode()
     assert "Cancelled the booking" in page and "I am unwell" in page
