@@ -68,7 +68,8 @@ def flask(args: list[str], env: dict[str, str], *, check: bool = True,
     )
     if check and result.returncode != 0:
         raise RuntimeError(
-            f"flask {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+            f"flask {' '.join(args)} failed ({result.returncode}):\n"
+            f"{result.stdout}\n{result.stderr}"
         )
     return result
 
@@ -246,3 +247,53 @@ def get(url: str, headers: dict[str, str] | None = None,
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers, exc.read()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class FormClient:
+    """A visitor without a browser: its own cookie jar, CSRF token from a form, no redirects.
+
+    Built on urllib only, so the storm can run hundreds in threads.
+    """
+
+    def __init__(self, base_url: str, headers: dict[str, str] | None = None):
+        import http.cookiejar
+
+        self.base_url = base_url
+        self.headers = headers or {}
+        self.cookies = http.cookiejar.CookieJar()
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect
+        )
+
+    def request(self, method: str, path: str, data: dict[str, str] | None = None,
+                headers: dict[str, str] | None = None, timeout: float = 30):
+        """Send one request; return (status, headers, body text)."""
+        from urllib.parse import urlencode
+
+        body = urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(
+            self.base_url + path, data=body, method=method,
+            headers={**self.headers, **(headers or {})},
+        )
+        try:
+            with self.opener.open(request, timeout=timeout) as response:
+                return response.status, response.headers, response.read().decode(errors="replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.headers, exc.read().decode(errors="replace")
+
+    def csrf_token(self, *paths: str) -> str:
+        """Return the CSRF token of the first of `paths` whose page has a form."""
+        for path in paths:
+            status, _, html = self.request("GET", path)
+            match = CSRF_RE.search(html)
+            if status == 200 and match:
+                return match.group(1)
+        raise RuntimeError(f"none of {paths} has a form with a csrf_token")
