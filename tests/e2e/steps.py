@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
 from .liveserver import FormClient, Site, get
@@ -23,7 +24,6 @@ NAME = re.compile(r"^\s*(your |full )?name", re.I)
 EMAIL = re.compile(r"e-?mail", re.I)
 AGREE = re.compile(r"privacy|agree|consent", re.I)
 BOOK_BUTTON = re.compile(r"^\s*(book|confirm)", re.I)
-TIME_ZONE = re.compile(r"time ?zone", re.I)
 MANAGE_URL = re.compile(r"/bookings/[^/?#]+")
 
 
@@ -66,13 +66,17 @@ def free_slots(site: Site, zone: str, days: int = 30, start: date | None = None)
 
 def choose_time_zone(page: Page, zone: str) -> None:
     """Pick the visitor's zone in the booking page's select, with or without JavaScript."""
-    select = page.get_by_label(TIME_ZONE).first
+    # `tz` is the contract's field name; the select must still have a label people hear.
+    select = page.locator("select[name='tz']").first
+    expect(select).to_have_accessible_name(re.compile(r"\S"))
     select.select_option(zone)
-    form = page.locator("form", has=select)
-    button = form.get_by_role("button")
-    if button.count() and not _javascript(page):
+    # Without JavaScript the form's own button applies the zone; with it, pressing the
+    # button as well is harmless (a GET), and it is what a keyboard user would do.
+    button = page.locator("form", has=select).get_by_role("button")
+    if button.count():
         button.first.click()
-    expect(select).to_have_value(zone)
+        page.wait_for_load_state()
+    expect(page.locator("select[name='tz']").first).to_have_value(zone)
 
 
 def open_day(page: Page, slot: Slot) -> None:
@@ -82,7 +86,8 @@ def open_day(page: Page, slot: Slot) -> None:
         if day.count():
             day.first.click()
             return
-        page.get_by_role("link", name=re.compile(r"next month|next", re.I)).first.click()
+        # Month links carry `month=` in their href; the last one on the page goes forward.
+        page.locator("a[href*='month=']").last.click()
     pytest.fail(f"no link to {slot.day} in the calendar", pytrace=False)
 
 
@@ -148,13 +153,6 @@ def expect_local_time(page: Page, slot: Slot, zone: str) -> None:
     expect(main).to_contain_text(re.compile(rf"{re.escape(city)}|{re.escape(zone)}", re.I))
 
 
-def _javascript(page: Page) -> bool:
-    try:
-        return page.evaluate("() => true")
-    except Exception:  # noqa: BLE001 - evaluation fails when scripts are disabled
-        return False
-
-
 def tab_to(page: Page, wanted: re.Pattern, *, limit: int = 150, reverse: bool = False) -> dict:
     """Press Tab until the focused element's name/text/href matches `wanted`; return its facts.
 
@@ -164,8 +162,9 @@ def tab_to(page: Page, wanted: re.Pattern, *, limit: int = 150, reverse: bool = 
     key = "Shift+Tab" if reverse else "Tab"
     seen = []
     for _ in range(limit):
+        page.wait_for_load_state()  # the previous Enter may have started a navigation
         page.keyboard.press(key)
-        facts = page.evaluate(FOCUS_FACTS)
+        facts = _focus_facts(page)
         if facts is None:
             continue
         seen.append(facts["label"][:40])
@@ -174,6 +173,17 @@ def tab_to(page: Page, wanted: re.Pattern, *, limit: int = 150, reverse: bool = 
             return facts
     pytest.fail(f"Tab never reached {wanted.pattern!r}; focus went through: {seen}",
                 pytrace=False)
+
+
+def _focus_facts(page: Page) -> dict | None:
+    for _ in range(20):
+        try:
+            return page.evaluate(FOCUS_FACTS)
+        except PlaywrightError as exc:
+            if "context was destroyed" not in str(exc):
+                raise
+            page.wait_for_load_state()
+    raise AssertionError("the page kept navigating while Tab was pressed")
 
 
 FOCUS_FACTS = """() => {
