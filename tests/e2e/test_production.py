@@ -71,3 +71,15 @@ def test_production_runs_the_mail_worker_as_its_own_process(production_site):
     assert (production_site.worker is not None) == mail_worker_available(production_site.env)
     if production_site.worker is not None:
         assert production_site.worker.running, production_site.worker.log_tail()
+
+
+def test_smoke_script_passes_against_production(production_site):
+    """scripts/production_smoke.sh is what operators run after a deploy: it must agree."""
+    import subprocess
+
+    from .liveserver import REPO
+
+    result = subprocess.run(["bash", str(REPO / "scripts" / "production_smoke.sh"),
+                             production_site.url], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "all checks passed" in result.stdout
