@@ -28,26 +28,28 @@ VISITOR_ZONE = "America/New_York"  # not the coach's Europe/London
 
 
 def _answer_assessment(page) -> None:
-    """Answer every statement ("Agree") and go forward until the result shows."""
-    forward = re.compile(r"next|continue|see (my )?result|show (my )?result|submit|finish", re.I)
-    for _ in range(30):
-        radios = page.get_by_role("radio")
-        groups = {}
-        for index in range(radios.count()):
-            radio = radios.nth(index)
-            if radio.is_visible():
-                groups.setdefault(radio.get_attribute("name"), []).append(radio)
-        for options in groups.values():
-            choice = options[min(3, len(options) - 1)]
-            if not any(option.is_checked() for option in options):
-                choice.check()
-        button = page.get_by_role("button", name=forward)
-        if not button.count():
+    """Answer every statement ("Agree") and go forward until the result shows.
+
+    Works for the one-form page (no JS) and for one statement at a time (htmx).
+    Radios may be styled over with their labels, so choices are made through labels.
+    """
+    forward = re.compile(r"^\s*(next|continue|see (my )?result|show (my )?result|finish)", re.I)
+    for _ in range(60):
+        page.wait_for_load_state("networkidle")
+        # One snapshot per round: a choice may swap the statement (htmx) under our feet.
+        radios = page.get_by_role("radio").evaluate_all(
+            "els => els.map(e => ({name: e.name, id: e.id, checked: e.checked}))")
+        if not radios:
             return
-        button.first.click()
-        page.wait_for_load_state()
-        if not page.get_by_role("radio").count():
-            return
+        groups: dict[str, list] = {}
+        for radio in radios:
+            groups.setdefault(radio["name"], []).append(radio)
+        unanswered = [g for g in groups.values() if not any(r["checked"] for r in g)]
+        if unanswered:
+            choice = unanswered[0][min(3, len(unanswered[0]) - 1)]
+            page.locator(f"label[for='{choice['id']}']").first.click()
+            continue
+        page.get_by_role("button", name=forward).first.click()
     pytest.fail("the assessment never reached a result", pytrace=False)
 
 
