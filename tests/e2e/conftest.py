@@ -262,17 +262,23 @@ def production_site(postgres_admin, redis_url, tmp_path_factory) -> Iterator[Sit
         gunicorn,
         mail_worker,
         mail_worker_available,
+        self_signed_certificate,
         site_env,
     )
 
     url = postgres_admin.create("coaching_prod")
     instance = tmp_path_factory.mktemp("production")
     port = free_port()
+    # TLS as visitors get it (nginx terminates it in docs/deploy.md; here gunicorn does,
+    # with a throwaway certificate), so Secure cookies and Flask-WTF's strict HTTPS
+    # Referer check behave exactly as in production.
+    tls = self_signed_certificate(instance)
     seed_env = site_env(database_url=url, instance=instance, port=port)
     env = site_env(
         database_url=url, instance=instance, port=port,
         COACHING_ENV="production", SECRET_KEY=secrets.token_urlsafe(48),
         RATELIMIT_STORAGE_URI=redis_url, RATELIMIT_ENABLED="true", PROXY_FIX_HOPS="1",
+        PUBLIC_BASE_URL=f"https://127.0.0.1:{port}",
     )
     worker = server = None
     try:
@@ -281,13 +287,14 @@ def production_site(postgres_admin, redis_url, tmp_path_factory) -> Iterator[Sit
         credentials = Credentials(match.group(1), match.group(2)) if match else None
         if mail_worker_available(env):
             worker = mail_worker(env=env, log_path=instance / "mail-worker.log")
-        server = gunicorn(env=env, port=port, workers=2, log_path=instance / "gunicorn.log")
+        server = gunicorn(env=env, port=port, workers=2, log_path=instance / "gunicorn.log",
+                          tls=tls)
     except RuntimeError as exc:
         if worker is not None:
             worker.stop()
         postgres_admin.drop(url)
         pytest.fail(f"the production site did not start: {exc}", pytrace=False)
-    running = Site(url=f"http://127.0.0.1:{port}", env=env, instance=instance, database_url=url,
+    running = Site(url=f"https://127.0.0.1:{port}", env=env, instance=instance, database_url=url,
                    credentials=credentials, server=server, worker=worker)
     yield running
     running.stop()

@@ -33,6 +33,27 @@ _SITE_VARIABLES = (
 )
 
 
+def _tls_context(url: str):
+    """Accept the rehearsal's self-signed certificate, and only on 127.0.0.1."""
+    import ssl
+
+    if url.startswith("https://127.0.0.1:"):
+        return ssl._create_unverified_context()  # noqa: S323 - a local test certificate
+    return None
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """Make a throwaway certificate for 127.0.0.1 with openssl; return (cert, key)."""
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True, timeout=60,
+    )
+    return cert, key
+
+
 def free_port() -> int:
     """Return a TCP port that was free a moment ago (bind to port 0, never a fixed one)."""
     with socket.socket() as sock:
@@ -142,15 +163,19 @@ class Process:
 
 
 def gunicorn(*, env: dict[str, str], port: int, log_path: Path, workers: int = 2,
-             app: str = "coaching:create_app()", extra: tuple[str, ...] = ()) -> Process:
+             app: str = "coaching:create_app()", extra: tuple[str, ...] = (),
+             tls: tuple[Path, Path] | None = None) -> Process:
     """Start gunicorn as production does, and wait until /healthz answers."""
+    if tls is not None:
+        extra = (*extra, "--certfile", str(tls[0]), "--keyfile", str(tls[1]))
     argv = [
         str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
         "--graceful-timeout", "5", "--error-logfile", "-", *extra, app,
     ]
     process = Process("gunicorn", argv, env, log_path).start()
     try:
-        wait_until_healthy(f"http://127.0.0.1:{port}", process)
+        scheme = "https" if tls is not None else "http"
+        wait_until_healthy(f"{scheme}://127.0.0.1:{port}", process)
     except Exception:
         process.stop()
         raise
@@ -175,7 +200,8 @@ def wait_until_healthy(base_url: str, process: Process, timeout: float = 60) -> 
         if not process.running:
             raise RuntimeError(f"{process.name} exited during start-up:\n{process.log_tail()}")
         try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2,
+                                        context=_tls_context(base_url)) as response:
                 if response.status == 200:
                     return
                 last = f"HTTP {response.status}"
@@ -240,7 +266,10 @@ def get(url: str, headers: dict[str, str] | None = None,
         def redirect_request(self, *args, **kwargs):
             return None
 
-    opener = urllib.request.build_opener(NoRedirect)
+    handlers = [NoRedirect]
+    if _tls_context(url) is not None:
+        handlers.append(urllib.request.HTTPSHandler(context=_tls_context(url)))
+    opener = urllib.request.build_opener(*handlers)
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with opener.open(request, timeout=timeout) as response:
@@ -269,9 +298,11 @@ class FormClient:
             def redirect_request(self, *args, **kwargs):
                 return None
 
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect
-        )
+        handlers = [urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect]
+        if _tls_context(base_url) is not None:
+            handlers.append(urllib.request.HTTPSHandler(context=_tls_context(base_url)))
+        self.opener = urllib.request.build_opener(*handlers)
+        self.last_page = base_url + "/"
 
     def request(self, method: str, path: str, data: dict[str, str] | None = None,
                 headers: dict[str, str] | None = None, timeout: float = 30):
@@ -279,10 +310,12 @@ class FormClient:
         from urllib.parse import urlencode
 
         body = urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(
-            self.base_url + path, data=body, method=method,
-            headers={**self.headers, **(headers or {})},
-        )
+        # Browsers send the page the form came from; Flask-WTF insists on it over HTTPS.
+        sent = {"Referer": self.last_page, **self.headers, **(headers or {})}
+        request = urllib.request.Request(self.base_url + path, data=body, method=method,
+                                         headers=sent)
+        if method == "GET":
+            self.last_page = self.base_url + path
         try:
             with self.opener.open(request, timeout=timeout) as response:
                 return response.status, response.headers, response.read().decode(errors="replace")

@@ -9,6 +9,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from ..a11y import assert_accessible
@@ -49,8 +50,19 @@ def _answer_assessment(page) -> None:
             choice = unanswered[0][min(3, len(unanswered[0]) - 1)]
             page.locator(f"label[for='{choice['id']}']").first.click()
             continue
-        page.get_by_role("button", name=forward).first.click()
-    pytest.fail("the assessment never reached a result", pytrace=False)
+        # Focus and Enter, as a keyboard user would: it does not wait for a swapped-in
+        # statement's entrance animation to settle, which a pointer click does.
+        button = page.get_by_role("button", name=forward)
+        if not button.count():  # between two statements (an htmx swap): look again
+            page.wait_for_timeout(250)
+            continue
+        try:
+            button.first.focus(timeout=2000)
+        except PlaywrightError:  # swapped away under us (htmx replaced the form): look again
+            continue
+        page.keyboard.press("Enter")
+    pytest.fail("the assessment never reached a result; the page says:\n"
+                + page.get_by_role("main").inner_text()[:1500], pytrace=False)
 
 
 def test_phone_visitor_reads_assesses_books_reschedules_and_cancels(phone, site):
