@@ -16,9 +16,7 @@ requests it, so every e2e test runs once per backend. Tests that change data
 share that one database: give each journey its own visitor email and do not
 assume an empty calendar.
 
-Journeys that need features not merged yet live in `journeys_pending/`,
-which `collect_ignore` below keeps out of collection (no skip markers):
-remove a file from PENDING_JOURNEYS to make it part of the suite.
+The visitor and coach journeys live in `journeys/`.
 """
 
 from __future__ import annotations
@@ -33,18 +31,6 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from .liveserver import Credentials, Site, start_site
-
-# LEAD: journeys waiting for features. Delete a file's line once the features its
-# docstring lists have merged; `E2E_RUN_PENDING=1` collects them all to try them.
-PENDING_JOURNEYS = [
-    "journeys_pending/test_visitor_journey.py",
-    "journeys_pending/test_nojs_booking.py",
-    "journeys_pending/test_keyboard_booking.py",
-    "journeys_pending/test_coach_journey.py",
-    "journeys_pending/test_accessibility_states.py",
-    "journeys_pending/test_production_booking.py",
-]
-collect_ignore = [] if os.environ.get("E2E_RUN_PENDING") == "1" else PENDING_JOURNEYS
 
 BACKEND = os.environ.get("COACHING_TEST_DB", "sqlite")
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,

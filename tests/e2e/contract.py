@@ -1,10 +1,6 @@
 """Which public pages exist: the DESIGN.md contract plus whatever the URL map adds.
 
-`CONTRACT_PAGES` are audited and must answer 200 with HTML. `PENDING_CONTRACT_PAGES`
-are contract pages whose feature has not merged on this branch yet: a test
-checks they still answer 404, so the day one starts to exist the suite fails
-and says "move it to CONTRACT_PAGES". Nothing can sit in the pending list
-silently for ever.
+`CONTRACT_PAGES` are audited and must answer 200 with HTML.
 """
 
 from __future__ import annotations
@@ -12,16 +8,12 @@ from __future__ import annotations
 CONTRACT_PAGES = [
     "/",
     "/articles/",
+    "/articles/career-or-job",
     "/assessment",
     "/book",
     "/privacy",
     "/cookies",
     "/dashboard/login",
-]
-
-# LEAD: move each entry into CONTRACT_PAGES once its feature has merged.
-PENDING_CONTRACT_PAGES = [
-    "/articles/career-or-job",  # articles issue
 ]
 
 # Routes in the URL map that are not HTML pages for people.
@@ -66,6 +58,5 @@ def dashboard_pages() -> list[str]:
 
 def public_pages() -> list[str]:
     """Every page to audit: the contract pages, then any other public route the app has."""
-    pending = set(PENDING_CONTRACT_PAGES)
-    extra = [p for p in discovered_public_pages() if p not in CONTRACT_PAGES and p not in pending]
+    extra = [p for p in discovered_public_pages() if p not in CONTRACT_PAGES]
     return CONTRACT_PAGES + extra

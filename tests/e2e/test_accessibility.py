@@ -3,7 +3,7 @@
 The page list is `contract.public_pages()`: the DESIGN.md contract pages plus
 every other public GET route the app registers. States that need merged
 features (banner, form errors, open day slots, the dashboard after login) are
-in `journeys_pending/test_accessibility_states.py`.
+in `journeys/test_accessibility_states.py`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import pytest
 
 from .a11y import assert_accessible
 from .conftest import DESKTOP, PHONE
-from .contract import PENDING_CONTRACT_PAGES, public_pages
-from .liveserver import get
+from .contract import public_pages
 
 pytestmark = pytest.mark.e2e
 
@@ -60,16 +59,3 @@ def test_titles_differ_between_pages(phone):
         titles.setdefault(phone.title(), []).append(path)
     shared = {title: paths for title, paths in titles.items() if len(paths) > 1}
     assert not shared, f"pages sharing a <title>: {shared}"
-
-
-# Defined only while pages are pending: an empty parametrisation would be a skip.
-if PENDING_CONTRACT_PAGES:
-
-    @pytest.mark.parametrize("path", PENDING_CONTRACT_PAGES)
-    def test_pending_contract_page_is_still_missing(site, path):
-        """Tripwire: when this fails the page exists; move it to CONTRACT_PAGES."""
-        status, _, _ = get(f"{site.url}{path}")
-        assert status == 404, (
-            f"{path} now answers {status}: move it from PENDING_CONTRACT_PAGES to "
-            "CONTRACT_PAGES in tests/e2e/contract.py so it is audited"
-        )

@@ -1,7 +1,7 @@
 """A production rehearsal: the site started the way docs/deploy.md says, on PostgreSQL.
 
 Runs in the PostgreSQL pass only (it needs PostgreSQL and Redis, like production).
-The booking journey against it is in journeys_pending/test_production_booking.py.
+The booking journey against it is in journeys/test_production_booking.py.
 """
 
 from __future__ import annotations
