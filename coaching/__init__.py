@@ -48,8 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, errors, mail, security, templating
+    from . import cli, errors, mail, metrics, security, templating
 
+    metrics.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -90,6 +90,8 @@ def from_environment(instance_path: str) -> dict:
         "INTRO_VIDEO_URL": os.environ.get(
             "INTRO_VIDEO_URL", "https://www.youtube-nocookie.com/embed/M7lc1UVf-VE"
         ),
+        # Page views are written in batches at most this often (see coaching/metrics.py).
+        "METRICS_FLUSH_SECONDS": float(os.environ.get("METRICS_FLUSH_SECONDS") or 10),
         "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead of a clock
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

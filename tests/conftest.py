@@ -71,6 +71,7 @@ def _test_config(url: str, **overrides) -> dict:
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "PUBLIC_BASE_URL": "http://localhost",
+        "METRICS_FLUSH_SECONDS": 0,  # page views written at once, so tests can count them
         "SERVER_NAME": None,
     }
     config.update(overrides)

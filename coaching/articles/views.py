@@ -11,7 +11,6 @@ from flask import Blueprint, Response, abort, current_app, request
 from werkzeug.http import is_resource_modified
 
 from .. import metrics
-from ..extensions import db
 from ..htmx import is_htmx, render
 from ..site.seo import atom_feed
 from .models import Article
@@ -57,8 +56,7 @@ def show(slug: str):
     if article is None:
         abort(404)
     if request.method == "GET" and not is_htmx():
-        metrics.count("article_view")
-        db.session.commit()
+        metrics.count_view("article_view")
     etag = article_etag(article)
     last_modified = article.updated_at.replace(microsecond=0)
     if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):

@@ -41,8 +41,7 @@ class Reading:
 
 def record_start() -> None:
     """Count a visitor being shown the first statement."""
-    metrics.count("assessment_start")
-    db.session.commit()
+    metrics.count_view("assessment_start")
 
 
 def save_result(instrument: Instrument, answers: dict[str, int]) -> AssessmentResponse:

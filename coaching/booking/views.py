@@ -95,8 +95,7 @@ def calendar():
     zone_name = visitor_zone(request.args.get("tz"), coach)
     assessment = _assessment(request.args.get("result"))
     if not is_htmx():
-        metrics.count("booking_page_view")
-        db.session.commit()
+        metrics.count_view("booking_page_view")
     link = _link_maker("booking.calendar", {
         "tz": zone_name, "result": assessment.public_id if assessment else None})
     notice = ""
