@@ -48,6 +48,18 @@ def published_article(slug: str) -> Article | None:
     )
 
 
+def published_version(slug: str):
+    """Return (id, version, updated_at) of the published article with this slug, or None.
+
+    A narrow query: the article page needs only these to answer 304 or serve a
+    cached page, and loads the whole article only to render it.
+    """
+    return db.session.execute(
+        select(Article.id, Article.version, Article.updated_at)
+        .where(Article.slug == slug, Article.status == "published")
+    ).first()
+
+
 def all_articles() -> list[Article]:
     """Return every article for the coach, most recently changed first."""
     return list(db.session.scalars(select(Article).order_by(Article.updated_at.desc())))

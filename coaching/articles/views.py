@@ -7,15 +7,16 @@ import re
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 from werkzeug.http import is_resource_modified
 
 from .. import metrics
 from ..htmx import is_htmx, render
 from ..site.seo import atom_feed
+from . import page_cache
 from .models import Article
 from .rendering import rendered_article
-from .services import published_article, published_articles
+from .services import published_article, published_articles, published_version
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -52,24 +53,30 @@ def index():
 @bp.get("/<slug>")
 def show(slug: str):
     """Show one published article, or 304 when the reader's copy is current."""
-    article = published_article(slug) if SLUG_RE.fullmatch(slug) else None
-    if article is None:
+    found = published_version(slug) if SLUG_RE.fullmatch(slug) else None
+    if found is None:
         abort(404)
     if request.method == "GET" and not is_htmx():
         metrics.count_view("article_view")
-    etag = article_etag(article)
-    last_modified = article.updated_at.replace(microsecond=0)
+    etag = article_etag(found)
+    last_modified = found.updated_at.replace(microsecond=0)
     if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
         response = Response(status=304)
     else:
-        response = render(
-            "articles/show.html", article=article, rendered=rendered_article(article)
-        )
+        html = page_cache.cached_page(page_cache.page_key(etag), lambda: _render_article(slug))
+        response = make_response(html)
+        response.vary.add("HX-Request")
     response.set_etag(etag)
     response.last_modified = last_modified
     # Revalidate every time: an edit must show at once, and a 304 costs almost nothing.
     response.cache_control.no_cache = True
     return response
+
+
+def _render_article(slug: str) -> str:
+    article = published_article(slug)
+    return render_template("articles/show.html", article=article,
+                           rendered=rendered_article(article))
 
 
 @bp.get("/feed.xml")
