@@ -27,7 +27,8 @@ run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed demo
 	@echo "Serving on http://127.0.0.1:$(PORT)  (mail: $${MAIL_URL:-instance/mail/*.eml})"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
+	PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} \
+		$(FLASK) run --host 127.0.0.1 --port $(PORT) --no-reload
 
 ## The whole suite: SQLite, then PostgreSQL when TEST_DATABASE_URL is set or 127.0.0.1:5432 answers.
 test: $(VENV)/.installed-test

@@ -53,7 +53,7 @@ class Coach(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
     meeting_details: Mapped[str] = mapped_column(
-        Text, default="A video call. The link is in this email and in the calendar invite."
+        Text, default="A video call: the link is in your confirmation email and calendar invite."
     )
     meeting_url: Mapped[str] = mapped_column(String(500), default="")
     slot_minutes: Mapped[int] = mapped_column(Integer, default=15)
