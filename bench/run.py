@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from tests.e2e.contract import PENDING_CONTRACT_PAGES, public_pages
+from tests.e2e.contract import public_pages
 from tests.e2e.liveserver import REPO, FormClient, Site, get, start_site
 
 from . import databases, weight, wrk
@@ -134,7 +134,7 @@ def sqlite_rows(opts, tmp: Path) -> tuple[list[Row], list[weight.Weight]]:
                               headers={"HX-Request": "true"}, check_fragment=True))
         rows.append(_load(site, Row("slots API (31 days)", "sqlite", 0.25), api_path, opts,
                           ceiling=ceiling.rps))
-        pages = list(dict.fromkeys(public_pages() + PENDING_CONTRACT_PAGES))
+        pages = list(dict.fromkeys(public_pages()))
         weights = [weight.measure(site.url, path) for path in pages]
     finally:
         site.stop()
