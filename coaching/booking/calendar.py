@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from . import availability, services
+from . import services
 from .availability import Slot
 from .forms import is_zone
 from .models import Booking, Coach
@@ -86,8 +86,7 @@ def month_view(coach: Coach, zone_name: str, month: date | None, day: date | Non
         month = first_free.replace(day=1) if first_free else this_month
     month = min(max(month, this_month), last_month)
     month_end = add_months(month, 1) - timedelta(days=1)
-    slots = services.free_slots(coach, month, month_end, zone, now, exclude=exclude)
-    free_days = availability.group_by_local_date(slots, zone)
+    free_days = services.free_days(coach, month, month_end, zone_name, now, exclude=exclude)
     weeks = [
         [d if d.month == month.month else None for d in week]
         for week in stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(

@@ -47,7 +47,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..mail import notify
 from ..templating import absolute_url
-from . import availability
+from . import availability, slotcache
 from .availability import Busy, Rules, Slot
 from .models import LIVE_STATUSES, Booking, BookingStateError, Coach
 
@@ -146,6 +146,16 @@ def _slots_between(coach: Coach, begin: datetime, finish: datetime, now: datetim
                                    busy, now, begin, finish)
 
 
+def _cached_slots(coach: Coach, start_date: date, end_date: date, tz: str | ZoneInfo,
+                  now: datetime, exclude: Booking | None) -> tuple[slotcache.Entry, int]:
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    begin, finish = availability.local_day_bounds(start_date, end_date, zone)
+    busy = _busy(coach.id, begin - _NEIGHBOURHOOD, finish + _NEIGHBOURHOOD,
+                 exclude.id if exclude else None)
+    return slotcache.lookup(rules_for(coach), coach.weekly_hours, coach.overrides, busy, now,
+                            begin, finish)
+
+
 def free_slots(coach: Coach, start_date: date, end_date: date, tz: str | ZoneInfo,
                now: datetime, *, exclude: Booking | None = None) -> list[Slot]:
     """Return the free slots on the local dates start_date..end_date (inclusive) in `tz`.
@@ -153,12 +163,28 @@ def free_slots(coach: Coach, start_date: date, end_date: date, tz: str | ZoneInf
     With `exclude` (a booking being moved), its own time counts as free for
     its neighbours but is not offered itself.
     """
-    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
-    begin, finish = availability.local_day_bounds(start_date, end_date, zone)
+    entry, index = _cached_slots(coach, start_date, end_date, tz, now, exclude)
     if exclude is None:
-        return _slots_between(coach, begin, finish, now)
-    slots = _slots_between(coach, begin, finish, now, exclude.id)
-    return [s for s in slots if s.start != exclude.start_at]
+        return entry.slots[index:]
+    return [s for s in entry.slots[index:] if s.start != exclude.start_at]
+
+
+def free_slots_json(coach: Coach, start_date: date, end_date: date, zone_name: str,
+                    now: datetime) -> str:
+    """Return the slots API body for the local dates start_date..end_date in `zone_name`."""
+    entry, index = _cached_slots(coach, start_date, end_date, zone_name, now, None)
+    return slotcache.slots_json(entry, index, zone_name)
+
+
+def free_days(coach: Coach, start_date: date, end_date: date, zone_name: str, now: datetime,
+              *, exclude: Booking | None = None) -> dict[date, list[Slot]]:
+    """Return the free slots of start_date..end_date grouped by their local date in `zone_name`."""
+    entry, index = _cached_slots(coach, start_date, end_date, zone_name, now, exclude)
+    days = slotcache.group_by_local_date(entry, index, zone_name)
+    if exclude is not None:
+        days = {day: kept for day, slots in days.items()
+                if (kept := [s for s in slots if s.start != exclude.start_at])}
+    return days
 
 
 def slot_at(coach: Coach, start: datetime, now: datetime, *,

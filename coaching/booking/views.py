@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from functools import lru_cache
+from urllib.parse import quote_plus
 
 from flask import Blueprint, abort, current_app, jsonify, redirect, request, url_for
 from sqlalchemy import select
@@ -18,10 +19,13 @@ from .calendar import month_view, parse_day, parse_month, visitor_zone
 from .formatting import HELPERS
 from .forms import BookingForm, CancelForm, RescheduleForm, is_zone, parse_start
 from .models import Booking, BookingStateError, Coach
+from .slotcache import iso_z
 
 bp = Blueprint("booking", __name__)
 
 API_MAX_DAYS = 62
+# What Werkzeug leaves unescaped in a query string (werkzeug.urls._urlencode).
+QUERY_SAFE = "!$'()*,/:;?@"
 
 
 @bp.context_processor
@@ -31,7 +35,7 @@ def _template_helpers() -> dict:
 
 def iso_utc(moment: datetime) -> str:
     """Write an instant as ISO 8601 UTC with a Z, the form links and the API use."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_z(moment)
 
 
 def _coach() -> Coach:
@@ -56,8 +60,20 @@ def _booking(token: str) -> Booking:
     return booking
 
 
-def _link_maker(endpoint: str, base: dict):
-    """Return a function building calendar links that keep the zone (and result) along."""
+@lru_cache(maxsize=4096)
+def _quote(value: str) -> str:
+    """Quote a query key or value as urlencode(..., safe=QUERY_SAFE) does (Werkzeug's url_for)."""
+    return quote_plus(value, safe=QUERY_SAFE)
+
+
+def _link_maker(endpoint: str, base: dict, path: dict | None = None):
+    """Return a function building calendar links that keep the zone (and result) along.
+
+    The path is built once with url_for; the query string is encoded the way
+    Werkzeug encodes url_for's extra arguments (same order, same safe
+    characters): a month grid asks for dozens of links per response.
+    """
+    prefix = url_for(endpoint, **(path or {}))
 
     def link(**changes) -> str:
         params = {**base, **changes}
@@ -66,7 +82,9 @@ def _link_maker(endpoint: str, base: dict):
                 params[key] = iso_utc(value)
             elif hasattr(value, "isoformat"):
                 params[key] = value.isoformat()[: 7 if key == "month" else 10]
-        return url_for(endpoint, **{k: v for k, v in params.items() if v not in (None, "")})
+        query = "&".join(f"{_quote(k)}={_quote(v)}" for k, v in params.items()
+                         if v not in (None, ""))
+        return f"{prefix}?{query}" if query else prefix
 
     return link
 
@@ -213,7 +231,7 @@ def reschedule(token: str):
     if problem:
         return _no_store(render("booking/cancel.html", status=409, booking=booking,
                                 token=token, zone_name=zone_name, problem=problem, form=None))
-    link = _link_maker("booking.reschedule", {"token": token, "tz": zone_name})
+    link = _link_maker("booking.reschedule", {"tz": zone_name}, {"token": token})
     start = parse_start(request.args.get("start"))
     notice = ""
     if start is not None:
@@ -233,7 +251,7 @@ def move(token: str):
     """Move the booking to the confirmed new time."""
     booking = _booking(token)
     zone_name = _manage_zone(booking)
-    link = _link_maker("booking.reschedule", {"token": token, "tz": zone_name})
+    link = _link_maker("booking.reschedule", {"tz": zone_name}, {"token": token})
     form = RescheduleForm()
 
     def page(status: int, problem: str = "", alternatives=()):
@@ -274,10 +292,7 @@ def api_slots():
     if not is_zone(zone_name):
         abort(400, "tz must be an IANA time zone name, like Europe/London.")
     coach = services.current_coach()
-    slots = services.free_slots(coach, start, end, zone_name, utcnow()) if coach else []
-    zone = ZoneInfo(zone_name)
-    return jsonify(timezone=zone_name, slots=[
-        {"start": iso_utc(s.start), "end": iso_utc(s.end),
-         "local": s.start.astimezone(zone).isoformat()}
-        for s in slots
-    ])
+    if coach is None:
+        return jsonify(timezone=zone_name, slots=[])
+    body = services.free_slots_json(coach, start, end, zone_name, utcnow())
+    return current_app.response_class(body, mimetype="application/json")
