@@ -49,11 +49,12 @@ from ..mail import notify
 from ..templating import absolute_url
 from . import availability, slotcache
 from .availability import Busy, Rules, Slot
-from .models import LIVE_STATUSES, Booking, BookingStateError, Coach
+from .models import LIVE_STATUSES, Booking, BookingStateError, Coach, DateOverride, WeeklyHours
 
 # How far around a requested start to look for bookings that could matter to
 # it (overlap or the same coach-local day): a local day never spans 2 days.
 _NEIGHBOURHOOD = timedelta(days=2)
+_MARGIN = timedelta(days=3)
 
 
 class BookingError(Exception):
@@ -139,11 +140,32 @@ def _busy(coach_id: int, begin: datetime, finish: datetime,
     return [Busy(*row) for row in db.session.execute(query)]
 
 
+def _hours(coach_id: int, begin: datetime, finish: datetime) -> tuple[list, list]:
+    """Return the weekly hours and the overrides that can touch [begin, finish), as plain rows.
+
+    Plain column rows (they have the attributes the maths reads) cost a
+    fraction of loading the ORM collections; a local date lies within a day
+    of the UTC date, so three days either side is a safe margin.
+    """
+    weekly = db.session.execute(
+        select(WeeklyHours.weekday, WeeklyHours.start, WeeklyHours.end)
+        .where(WeeklyHours.coach_id == coach_id).order_by(WeeklyHours.id)
+    ).all()
+    overrides = db.session.execute(
+        select(DateOverride.date, DateOverride.kind, DateOverride.start, DateOverride.end)
+        .where(DateOverride.coach_id == coach_id,
+               DateOverride.date >= (begin - _MARGIN).date(),
+               DateOverride.date <= (finish + _MARGIN).date())
+        .order_by(DateOverride.id)
+    ).all()
+    return weekly, overrides
+
+
 def _slots_between(coach: Coach, begin: datetime, finish: datetime, now: datetime,
                    exclude_id: int | None = None) -> list[Slot]:
     busy = _busy(coach.id, begin - _NEIGHBOURHOOD, finish + _NEIGHBOURHOOD, exclude_id)
-    return availability.free_slots(rules_for(coach), coach.weekly_hours, coach.overrides,
-                                   busy, now, begin, finish)
+    weekly, overrides = _hours(coach.id, begin, finish)
+    return availability.free_slots(rules_for(coach), weekly, overrides, busy, now, begin, finish)
 
 
 def _cached_slots(coach: Coach, start_date: date, end_date: date, tz: str | ZoneInfo,
@@ -152,8 +174,8 @@ def _cached_slots(coach: Coach, start_date: date, end_date: date, tz: str | Zone
     begin, finish = availability.local_day_bounds(start_date, end_date, zone)
     busy = _busy(coach.id, begin - _NEIGHBOURHOOD, finish + _NEIGHBOURHOOD,
                  exclude.id if exclude else None)
-    return slotcache.lookup(rules_for(coach), coach.weekly_hours, coach.overrides, busy, now,
-                            begin, finish)
+    weekly, overrides = _hours(coach.id, begin, finish)
+    return slotcache.lookup(rules_for(coach), weekly, overrides, busy, now, begin, finish)
 
 
 def free_slots(coach: Coach, start_date: date, end_date: date, tz: str | ZoneInfo,
@@ -176,15 +198,26 @@ def free_slots_json(coach: Coach, start_date: date, end_date: date, zone_name: s
     return slotcache.slots_json(entry, index, zone_name)
 
 
+class DaysSource(NamedTuple):
+    """Where a free_days() answer came from: equal sources give equal answers."""
+
+    entry: slotcache.Entry
+    index: int
+    zone_name: str
+    exclude_start: datetime | None
+
+
 def free_days(coach: Coach, start_date: date, end_date: date, zone_name: str, now: datetime,
-              *, exclude: Booking | None = None) -> dict[date, list[Slot]]:
-    """Return the free slots of start_date..end_date grouped by their local date in `zone_name`."""
+              *, exclude: Booking | None = None) -> tuple[dict[date, list[Slot]], DaysSource]:
+    """Return the free slots of start_date..end_date grouped by their local date in `zone_name`,
+    and their source (for memoising what is rendered from them)."""
     entry, index = _cached_slots(coach, start_date, end_date, zone_name, now, exclude)
     days = slotcache.group_by_local_date(entry, index, zone_name)
-    if exclude is not None:
+    exclude_start = exclude.start_at if exclude is not None else None
+    if exclude_start is not None:
         days = {day: kept for day, slots in days.items()
-                if (kept := [s for s in slots if s.start != exclude.start_at])}
-    return days
+                if (kept := [s for s in slots if s.start != exclude_start])}
+    return days, DaysSource(entry, index, zone_name, exclude_start)
 
 
 def slot_at(coach: Coach, start: datetime, now: datetime, *,
@@ -245,7 +278,7 @@ def _offered_slot(coach: Coach, start: datetime, now: datetime,
         return found[0]
     rules = rules_for(coach)
     offered_when_empty = availability.free_slots(
-        rules, coach.weekly_hours, coach.overrides, [], now, start, start + tick
+        rules, *_hours(coach.id, start, start + tick), [], now, start, start + tick
     )
     if offered_when_empty and offered_when_empty[0].start == start:
         raise SlotUnavailable(

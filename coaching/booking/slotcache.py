@@ -34,18 +34,34 @@ from .availability import Busy, Rules, Slot
 
 MAX_ENTRIES = 64
 MAX_ZONES_PER_ENTRY = 8
+MAX_FRAGMENTS_PER_ENTRY = 32
 
 
 class Entry:
     """Slots computed once for a key, plus what views derive from them per zone."""
 
-    __slots__ = ("slots", "starts", "json", "dates")
+    __slots__ = ("slots", "starts", "json", "dates", "fragments")
 
     def __init__(self, slots: list[Slot]):
         self.slots = slots
         self.starts = [s.start.timestamp() for s in slots]
         self.json: dict[str, list[str]] = {}
         self.dates: dict[str, list[date]] = {}
+        self.fragments: dict[tuple, str] = {}
+
+    def fragment(self, key: tuple, render) -> str:
+        """Return the HTML `render()` makes for `key`, rendering it only the first time.
+
+        For views whose output is a function of this entry's slots and `key`
+        alone (the caller's key must hold every other input it reads).
+        """
+        html = self.fragments.get(key)
+        if html is None:
+            html = render()
+            if len(self.fragments) >= MAX_FRAGMENTS_PER_ENTRY:
+                self.fragments.clear()
+            self.fragments[key] = html
+        return html
 
     def first_after(self, now: datetime, notice_hours: int) -> int:
         """Index of the first slot starting at or after ceil(now) + notice."""

@@ -6,7 +6,17 @@ from datetime import datetime
 from functools import lru_cache
 from urllib.parse import quote_plus
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
+from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
 from .. import metrics
@@ -86,6 +96,7 @@ def _link_maker(endpoint: str, base: dict, path: dict | None = None):
                          if v not in (None, ""))
         return f"{prefix}?{query}" if query else prefix
 
+    link.key = (prefix, tuple(base.items()))  # what the links depend on, for memoising
     return link
 
 
@@ -93,8 +104,18 @@ def _calendar_page(coach: Coach, zone_name: str, link, *, status: int = 200, not
                    exclude: Booking | None = None, **context):
     view = month_view(coach, zone_name, parse_month(request.args.get("month")),
                       parse_day(request.args.get("date")), utcnow(), exclude=exclude)
-    return render("booking/calendar.html", block="calendar", status=status, view=view,
-                  coach=coach, link=link, notice=notice, **context)
+    if not is_htmx():
+        return render("booking/calendar.html", status=status, view=view, coach=coach,
+                      link=link, notice=notice, **context)
+    # The fragment reads only the view, the links and the slot length (see
+    # MonthView.key), so it is rendered once per slot memo entry and key.
+    key = ("booking/calendar.html#calendar", view.key(), link.key, coach.slot_minutes)
+    body = view.source.entry.fragment(key, lambda: render_block(
+        "booking/calendar.html", "calendar", view=view, coach=coach, link=link,
+        notice=notice, **context))
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
 
 
 def _details(form: BookingForm, coach: Coach, zone_name: str, assessment, *, status: int = 200,

@@ -106,3 +106,21 @@ def test_api_body_is_what_jsonify_wrote(db_session, coach):
          "local": s.start.astimezone(zone).isoformat()} for s in slots]}
     assert json.loads(body) == expected
     assert body == json.dumps(expected, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def test_day_fragment_is_rendered_afresh_after_a_booking(app, client, coach, frozen):
+    slotcache.clear()
+    hx = {"HX-Request": "true"}
+    url = "/book?date=2026-11-23&tz=Europe/London"
+    first = client.get(url, headers=hx).get_data(as_text=True)
+    assert ">09:00<" in first and "<html" not in first
+    assert client.get(url, headers=hx).get_data(as_text=True) == first  # from the memo
+    with app.app_context():
+        services.book(db.session.get(Coach, coach), MONDAY_9, name="Ada",
+                      email="ada@example.com", tz="Europe/London")
+    after = client.get(url, headers=hx).get_data(as_text=True)
+    assert ">09:00<" not in after and ">09:30<" in after
+    slotcache.clear()
+    assert client.get(url, headers=hx).get_data(as_text=True) == after  # same as fresh
+    other_zone = client.get("/book?date=2026-11-23&tz=America/New_York", headers=hx)
+    assert ">04:30<" in other_zone.get_data(as_text=True)
