@@ -305,17 +305,38 @@ def _audit(coach_id: int, actor: str, action: str, booking: Booking, **detail) -
                               booking_id=booking.id, detail=detail))
 
 
-def book(coach: Coach, start: datetime, *, name: str, email: str, tz: str, phone: str = "",
-         message: str = "", assessment: AssessmentResponse | None = None,
+class NoCoach(LookupError):
+    """The site has no coach yet, so nothing can be booked."""
+
+
+def _lock_current_coach() -> Coach:
+    coach = db.session.execute(
+        select(Coach).order_by(Coach.id).limit(1).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if coach is None:
+        raise NoCoach()
+    return coach
+
+
+def book(coach: Coach | None, start: datetime, *, name: str, email: str, tz: str,
+         phone: str = "", message: str = "", assessment: AssessmentResponse | None = None,
          now: datetime | None = None) -> Booked:
-    """Book `start` for a visitor, queue the emails and commit; return the booking and token."""
+    """Book `start` for a visitor, queue the emails and commit; return the booking and token.
+
+    `coach=None` books with the site's coach (`current_coach()`), found and
+    locked inside the booking's own transaction: the public form needs no
+    read transaction before it, which saves several round trips per booking.
+    Raises NoCoach if there is none.
+    """
     now = now or utcnow()
     start = as_utc(start)
-    coach_id = coach.id
+    coach_id = coach.id if coach is not None else None
     assessment_id = assessment.id if assessment is not None else None
     _begin_write()
     try:
-        coach = _lock_coach(coach_id)
+        coach = _lock_coach(coach_id) if coach_id is not None else _lock_current_coach()
+        coach_id = coach.id
         slot = _offered_slot(coach, start, now)
         token = secrets.token_urlsafe(32)
         booking = Booking(

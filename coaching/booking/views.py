@@ -34,6 +34,7 @@ from .slotcache import iso_z
 bp = Blueprint("booking", __name__)
 
 API_MAX_DAYS = 62
+NO_COACH = "Bookings are not open yet. Please come back soon."
 # What Werkzeug leaves unescaped in a query string (werkzeug.urls._urlencode).
 QUERY_SAFE = "!$'()*,/:;?@"
 
@@ -51,7 +52,7 @@ def iso_utc(moment: datetime) -> str:
 def _coach() -> Coach:
     coach = services.current_coach()
     if coach is None:
-        abort(404, "Bookings are not open yet. Please come back soon.")
+        abort(404, NO_COACH)
     return coach
 
 
@@ -163,28 +164,36 @@ def _email_key() -> str:
                exempt_when=lambda: not (request.form.get("email") or "").strip())
 def create():
     """Book the chosen time, or show the form again with what needs fixing."""
-    coach = _coach()
     form = BookingForm()
     assessment = _assessment(form.assessment.data)
     if form.website.data:
+        _coach()
         # A bot filled the hidden field: answer like a success so it learns
         # nothing, but store and send nothing.
         current_app.logger.info("booking honeypot filled; nothing stored")
         return redirect(url_for("booking.calendar"), 303)
-    zone_name = form.tz.data if is_zone(form.tz.data) else coach.timezone
+
+    def again(status: int, **problem):
+        # The coach is read only on this path: a booking finds and locks it
+        # in its own transaction (services.book with coach=None).
+        coach = _coach()
+        zone_name = form.tz.data if is_zone(form.tz.data) else coach.timezone
+        return _details(form, coach, zone_name, assessment, status=status, **problem)
+
     if not form.validate():
-        return _details(form, coach, zone_name, assessment, status=422)
+        return again(422)
     shared = assessment if assessment is not None and form.share_assessment.data else None
     try:
         booked = services.book(
-            coach, form.start_at, name=form.name.data, email=form.email.data, tz=form.tz.data,
+            None, form.start_at, name=form.name.data, email=form.email.data, tz=form.tz.data,
             phone=form.phone.data or "", message=form.message.data or "", assessment=shared,
         )
+    except services.NoCoach:
+        abort(404, NO_COACH)
     except services.InvalidBooking as exc:
-        return _details(form, coach, zone_name, assessment, status=422, problem=exc.message)
+        return again(422, problem=exc.message)
     except services.SlotUnavailable as exc:
-        return _details(form, coach, zone_name, assessment, status=409, problem=exc.message,
-                        alternatives=exc.alternatives)
+        return again(409, problem=exc.message, alternatives=exc.alternatives)
     return redirect(url_for("booking.manage", token=booked.token, booked=1), 303)
 
 

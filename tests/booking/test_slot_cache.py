@@ -1,4 +1,5 @@
-"""The per-process slot memo: equal to a fresh computation, and never stale after a change."""
+"""The per-process slot memo (equal to a fresh computation, never stale) and booking without
+a read transaction first."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from coaching.booking.availability import Busy, Hours, Rules
 from coaching.booking.models import Coach, DateOverride, WeeklyHours
 from coaching.extensions import db
 
-from .conftest import FROZEN, MONDAY_9
+from .conftest import FROZEN, MONDAY_9, booking_data
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -124,3 +125,12 @@ def test_day_fragment_is_rendered_afresh_after_a_booking(app, client, coach, fro
     assert client.get(url, headers=hx).get_data(as_text=True) == after  # same as fresh
     other_zone = client.get("/book?date=2026-11-23&tz=America/New_York", headers=hx)
     assert ">04:30<" in other_zone.get_data(as_text=True)
+
+
+def test_booking_form_without_a_coach_is_404_and_books_nothing(make_app, frozen):
+    app = make_app(WTF_CSRF_ENABLED=False)
+    response = app.test_client().post("/book", data=booking_data())
+    assert response.status_code == 404
+    with app.app_context(), pytest.raises(services.NoCoach):
+        services.book(None, MONDAY_9, name="Ada", email="ada@example.com", tz="Europe/London",
+                      now=FROZEN)
