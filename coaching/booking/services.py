@@ -37,7 +37,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from .. import metrics
@@ -110,9 +110,29 @@ def rules_for(coach: Coach) -> Rules:
     )
 
 
+# The statements the calendar and the API run on every request, built once:
+# constructing a select and its cache key costs more than running it on SQLite.
+_CURRENT_COACH = select(Coach).order_by(Coach.id).limit(1)
+_BUSY = select(Booking.start_at, Booking.block_start, Booking.block_end).where(
+    Booking.coach_id == bindparam("coach_id"),
+    Booking.status.in_(LIVE_STATUSES),
+    Booking.block_end > bindparam("begin"),
+    Booking.block_start < bindparam("finish"),
+)
+_BUSY_EXCEPT = _BUSY.where(Booking.id != bindparam("exclude_id"))
+_WEEKLY = (select(WeeklyHours.weekday, WeeklyHours.start, WeeklyHours.end)
+           .where(WeeklyHours.coach_id == bindparam("coach_id")).order_by(WeeklyHours.id))
+_OVERRIDES = (
+    select(DateOverride.date, DateOverride.kind, DateOverride.start, DateOverride.end)
+    .where(DateOverride.coach_id == bindparam("coach_id"),
+           DateOverride.date >= bindparam("first"), DateOverride.date <= bindparam("last"))
+    .order_by(DateOverride.id)
+)
+
+
 def current_coach() -> Coach | None:
     """Return the site's coach (a single-coach site: the first by id)."""
-    return db.session.scalar(select(Coach).order_by(Coach.id).limit(1))
+    return db.session.scalar(_CURRENT_COACH)
 
 
 def find_by_token(token: str) -> Booking | None:
@@ -129,15 +149,11 @@ def find_by_token(token: str) -> Booking | None:
 
 def _busy(coach_id: int, begin: datetime, finish: datetime,
           exclude_id: int | None = None) -> list[Busy]:
-    query = select(Booking.start_at, Booking.block_start, Booking.block_end).where(
-        Booking.coach_id == coach_id,
-        Booking.status.in_(LIVE_STATUSES),
-        Booking.block_end > begin,
-        Booking.block_start < finish,
-    )
-    if exclude_id is not None:
-        query = query.where(Booking.id != exclude_id)
-    return [Busy(*row) for row in db.session.execute(query)]
+    params = {"coach_id": coach_id, "begin": begin, "finish": finish}
+    if exclude_id is None:
+        return [Busy(*row) for row in db.session.execute(_BUSY, params)]
+    params["exclude_id"] = exclude_id
+    return [Busy(*row) for row in db.session.execute(_BUSY_EXCEPT, params)]
 
 
 def _hours(coach_id: int, begin: datetime, finish: datetime) -> tuple[list, list]:
@@ -147,17 +163,10 @@ def _hours(coach_id: int, begin: datetime, finish: datetime) -> tuple[list, list
     fraction of loading the ORM collections; a local date lies within a day
     of the UTC date, so three days either side is a safe margin.
     """
-    weekly = db.session.execute(
-        select(WeeklyHours.weekday, WeeklyHours.start, WeeklyHours.end)
-        .where(WeeklyHours.coach_id == coach_id).order_by(WeeklyHours.id)
-    ).all()
-    overrides = db.session.execute(
-        select(DateOverride.date, DateOverride.kind, DateOverride.start, DateOverride.end)
-        .where(DateOverride.coach_id == coach_id,
-               DateOverride.date >= (begin - _MARGIN).date(),
-               DateOverride.date <= (finish + _MARGIN).date())
-        .order_by(DateOverride.id)
-    ).all()
+    weekly = db.session.execute(_WEEKLY, {"coach_id": coach_id}).all()
+    overrides = db.session.execute(_OVERRIDES, {
+        "coach_id": coach_id, "first": (begin - _MARGIN).date(),
+        "last": (finish + _MARGIN).date()}).all()
     return weekly, overrides
 
 
