@@ -38,7 +38,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import metrics
 from ..assessment.models import AssessmentResponse
@@ -264,11 +264,14 @@ def _begin_write() -> None:
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+_LOCK_COACH = (select(Coach).where(Coach.id == bindparam("coach_id")).with_for_update()
+               .execution_options(populate_existing=True))
+_LOCK_CURRENT_COACH = (select(Coach).order_by(Coach.id).limit(1).with_for_update()
+                       .execution_options(populate_existing=True))
+
+
 def _lock_coach(coach_id: int) -> Coach:
-    return db.session.execute(
-        select(Coach).where(Coach.id == coach_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    return db.session.execute(_LOCK_COACH, {"coach_id": coach_id}).scalar_one()
 
 
 def _lock_booking(booking_id: int) -> Booking:
@@ -309,6 +312,17 @@ def _taken(coach_id: int, wanted: datetime, now: datetime,
     )
 
 
+def _lost_a_race(exc: OperationalError) -> bool:
+    """Tell whether PostgreSQL chose this transaction as a deadlock victim.
+
+    Two writers that each insert a row the other's row conflicts with wait
+    on each other inside the exclusion constraint check; PostgreSQL aborts
+    one (SQLSTATE 40P01). The coach row lock normally orders bookings so this
+    cannot happen; if it does, the other writer holds the time: a conflict.
+    """
+    return getattr(exc.orig, "sqlstate", None) == "40P01"
+
+
 def _audit(coach_id: int, actor: str, action: str, booking: Booking, **detail) -> None:
     db.session.add(AuditEvent(coach_id=coach_id, actor=actor, action=action,
                               booking_id=booking.id, detail=detail))
@@ -319,10 +333,7 @@ class NoCoach(LookupError):
 
 
 def _lock_current_coach() -> Coach:
-    coach = db.session.execute(
-        select(Coach).order_by(Coach.id).limit(1).with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    coach = db.session.execute(_LOCK_CURRENT_COACH).scalar_one_or_none()
     if coach is None:
         raise NoCoach()
     return coach
@@ -366,6 +377,11 @@ def book(coach: Coach | None, start: datetime, *, name: str, email: str, tz: str
     except SlotUnavailable:
         raise _taken(coach_id, start, now) from None
     except IntegrityError:
+        raise _taken(coach_id, start, now) from None
+    except OperationalError as exc:
+        if coach_id is None or not _lost_a_race(exc):
+            db.session.rollback()
+            raise
         raise _taken(coach_id, start, now) from None
     except BaseException:
         db.session.rollback()
@@ -427,6 +443,11 @@ def reschedule(booking: Booking, new_start: datetime, by: str, *, now: datetime 
                previous=previous.isoformat(), start=slot.start.isoformat())
         db.session.commit()
     except (SlotUnavailable, IntegrityError):
+        raise _taken(coach_id, new_start, now, exclude_id=booking_id) from None
+    except OperationalError as exc:
+        if not _lost_a_race(exc):
+            db.session.rollback()
+            raise
         raise _taken(coach_id, new_start, now, exclude_id=booking_id) from None
     except BaseException:
         db.session.rollback()

@@ -32,9 +32,11 @@ from zoneinfo import ZoneInfo
 from . import availability
 from .availability import Busy, Rules, Slot
 
-MAX_ENTRIES = 64
-MAX_ZONES_PER_ENTRY = 8
-MAX_FRAGMENTS_PER_ENTRY = 32
+# Bounds per worker process: an entry is a few hundred slots plus, for a few
+# zones, their JSON and rendered fragments (tens of KB each): a few MB at most.
+MAX_ENTRIES = 32
+MAX_ZONES_PER_ENTRY = 4
+MAX_FRAGMENTS_PER_ENTRY = 16
 
 
 class Entry:
