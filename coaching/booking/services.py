@@ -47,14 +47,15 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..mail import notify
 from ..templating import absolute_url
-from . import availability, slotcache
-from .availability import Busy, Rules, Slot
-from .models import LIVE_STATUSES, Booking, BookingStateError, Coach, DateOverride, WeeklyHours
+from . import availability, queries, slotcache
+from .availability import Rules, Slot
+from .models import Booking, BookingStateError, Coach
+from .queries import busy_between as _busy
+from .queries import hours_between as _hours
 
 # How far around a requested start to look for bookings that could matter to
 # it (overlap or the same coach-local day): a local day never spans 2 days.
 _NEIGHBOURHOOD = timedelta(days=2)
-_MARGIN = timedelta(days=3)
 
 
 class BookingError(Exception):
@@ -110,29 +111,9 @@ def rules_for(coach: Coach) -> Rules:
     )
 
 
-# The statements the calendar and the API run on every request, built once:
-# constructing a select and its cache key costs more than running it on SQLite.
-_CURRENT_COACH = select(Coach).order_by(Coach.id).limit(1)
-_BUSY = select(Booking.start_at, Booking.block_start, Booking.block_end).where(
-    Booking.coach_id == bindparam("coach_id"),
-    Booking.status.in_(LIVE_STATUSES),
-    Booking.block_end > bindparam("begin"),
-    Booking.block_start < bindparam("finish"),
-)
-_BUSY_EXCEPT = _BUSY.where(Booking.id != bindparam("exclude_id"))
-_WEEKLY = (select(WeeklyHours.weekday, WeeklyHours.start, WeeklyHours.end)
-           .where(WeeklyHours.coach_id == bindparam("coach_id")).order_by(WeeklyHours.id))
-_OVERRIDES = (
-    select(DateOverride.date, DateOverride.kind, DateOverride.start, DateOverride.end)
-    .where(DateOverride.coach_id == bindparam("coach_id"),
-           DateOverride.date >= bindparam("first"), DateOverride.date <= bindparam("last"))
-    .order_by(DateOverride.id)
-)
-
-
 def current_coach() -> Coach | None:
     """Return the site's coach (a single-coach site: the first by id)."""
-    return db.session.scalar(_CURRENT_COACH)
+    return db.session.scalar(queries.CURRENT_COACH)
 
 
 def find_by_token(token: str) -> Booking | None:
@@ -145,29 +126,6 @@ def find_by_token(token: str) -> Booking | None:
     if booking is None or booking.anonymised_at is not None:
         return None
     return booking
-
-
-def _busy(coach_id: int, begin: datetime, finish: datetime,
-          exclude_id: int | None = None) -> list[Busy]:
-    params = {"coach_id": coach_id, "begin": begin, "finish": finish}
-    if exclude_id is None:
-        return [Busy(*row) for row in db.session.execute(_BUSY, params)]
-    params["exclude_id"] = exclude_id
-    return [Busy(*row) for row in db.session.execute(_BUSY_EXCEPT, params)]
-
-
-def _hours(coach_id: int, begin: datetime, finish: datetime) -> tuple[list, list]:
-    """Return the weekly hours and the overrides that can touch [begin, finish), as plain rows.
-
-    Plain column rows (they have the attributes the maths reads) cost a
-    fraction of loading the ORM collections; a local date lies within a day
-    of the UTC date, so three days either side is a safe margin.
-    """
-    weekly = db.session.execute(_WEEKLY, {"coach_id": coach_id}).all()
-    overrides = db.session.execute(_OVERRIDES, {
-        "coach_id": coach_id, "first": (begin - _MARGIN).date(),
-        "last": (finish + _MARGIN).date()}).all()
-    return weekly, overrides
 
 
 def _slots_between(coach: Coach, begin: datetime, finish: datetime, now: datetime,
