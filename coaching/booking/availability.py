@@ -137,17 +137,7 @@ def _wall_seconds(wall: time) -> int:
     return wall.hour * 3600 + wall.minute * 60 + wall.second
 
 
-def local_ranges(day: date, weekly: Sequence[Opening],
-                 overrides: Sequence[Override]) -> list[tuple[time, time]]:
-    """Return the merged local opening ranges of `day`, after its overrides."""
-    todays = [o for o in overrides if o.date == day]
-    if any(o.kind == "closed" for o in todays):
-        ranges = []
-    elif any(o.kind == "hours" for o in todays):
-        ranges = [(o.start, o.end) for o in todays if o.kind == "hours"]
-    else:
-        ranges = [(h.start, h.end) for h in weekly if h.weekday == day.weekday()]
-    ranges += [(o.start, o.end) for o in todays if o.kind == "extra"]
+def _merged(ranges: list[tuple[time, time]]) -> list[tuple[time, time]]:
     merged: list[tuple[time, time]] = []
     for start, end in sorted(r for r in ranges if r[0] < r[1]):
         if merged and start <= merged[-1][1]:
@@ -157,11 +147,43 @@ def local_ranges(day: date, weekly: Sequence[Opening],
     return merged
 
 
-def _merge_busy(busy: Iterable[Busy]) -> tuple[list[float], list[float]]:
-    """Merge blocked intervals into disjoint sorted ones (epoch-second starts, ends)."""
-    starts: list[float] = []
-    ends: list[float] = []
-    for s, e in sorted((b.block_start.timestamp(), b.block_end.timestamp()) for b in busy):
+def _ranges_for(day: date, weekly_by_day: dict[int, list[tuple[time, time]]],
+                todays: Sequence[Override]) -> list[tuple[time, time]]:
+    if not todays:
+        return weekly_by_day.get(day.weekday(), [])
+    if any(o.kind == "closed" for o in todays):
+        ranges = []
+    elif any(o.kind == "hours" for o in todays):
+        ranges = [(o.start, o.end) for o in todays if o.kind == "hours"]
+    else:
+        ranges = list(weekly_by_day.get(day.weekday(), []))
+    ranges += [(o.start, o.end) for o in todays if o.kind == "extra"]
+    return _merged(ranges)
+
+
+def local_ranges(day: date, weekly: Sequence[Opening],
+                 overrides: Sequence[Override]) -> list[tuple[time, time]]:
+    """Return the merged local opening ranges of `day`, after its overrides."""
+    return _ranges_for(day, _weekly_by_day(weekly), [o for o in overrides if o.date == day])
+
+
+def _weekly_by_day(weekly: Sequence[Opening]) -> dict[int, list[tuple[time, time]]]:
+    by_day: dict[int, list[tuple[time, time]]] = {}
+    for h in weekly:
+        by_day.setdefault(h.weekday, []).append((h.start, h.end))
+    return {weekday: _merged(ranges) for weekday, ranges in by_day.items()}
+
+
+def _merge_busy(busy: Iterable[Busy]) -> tuple[list[int], list[int]]:
+    """Merge blocked intervals into disjoint sorted ones (epoch-second starts, ends).
+
+    Starts round down and ends up: slot starts are whole seconds, so for them
+    "overlaps the rounded interval" and "overlaps the exact one" agree.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    floor, ceil = math.floor, math.ceil
+    for s, e in sorted([(floor(b[1].timestamp()), ceil(b[2].timestamp())) for b in busy]):
         if ends and s <= ends[-1]:
             if e > ends[-1]:
                 ends[-1] = e
@@ -196,18 +218,24 @@ def free_slots(rules: Rules, weekly: Sequence[Opening], overrides: Sequence[Over
     after = rules.buffer_after_minutes * 60
     busy = list(busy)
     busy_starts, busy_ends = _merge_busy(busy)
-    booked = sorted([b.start.timestamp() for b in busy])
+    booked = sorted([b[0].timestamp() for b in busy])
     count = len(busy_starts)
+    weekly_by_day = _weekly_by_day(weekly)
+    overrides_by_day: dict[date, list[Override]] = {}
+    for o in overrides:
+        if first <= o.date <= last:
+            overrides_by_day.setdefault(o.date, []).append(o)
 
     slots: list[Slot] = []
+    extend, from_timestamp = slots.extend, datetime.fromtimestamp
+    new_slot = tuple.__new__  # skips namedtuple's Python-level __new__ in the hot loop
     last_start = -1
     in_order = True
-    duration = timedelta(seconds=length)
-    new_slot = tuple.__new__  # skips namedtuple's Python-level __new__ in the hot loop
-    append, from_timestamp, tail = slots.append, datetime.fromtimestamp, length + after
-    # Adding a ready-made timedelta is cheaper than building each datetime from
+    # Adding ready-made timedeltas is cheaper than building each datetime from
     # a timestamp; no opening lasts longer than a day plus a clock change.
     offsets = [timedelta(seconds=k * step) for k in range(27 * 3600 // step + 1)]
+    ends = [o + timedelta(seconds=length) for o in offsets]
+    tail = length + after
     day = first + DAY if rules.no_same_day and first == today else first
     day_hi = _instant(day, time(0), zone, fold=0)
     while day <= last:
@@ -221,10 +249,10 @@ def free_slots(rules: Rules, weekly: Sequence[Opening], overrides: Sequence[Over
         local_midnight = (day.toordinal() - EPOCH_ORDINAL) * 86400
         offset = local_midnight - day_lo
         steady = local_midnight + 86400 - day_hi == offset
-        for open_at, close_at in local_ranges(day, weekly, overrides):
+        for open_at, close_at in _ranges_for(day, weekly_by_day, overrides_by_day.get(day, ())):
             if steady:
-                first_start = local_midnight - offset + _wall_seconds(open_at)
-                close = local_midnight - offset + _wall_seconds(close_at)
+                first_start = day_lo + _wall_seconds(open_at)
+                close = day_lo + _wall_seconds(close_at)
             else:
                 first_start = _instant(day, open_at, zone, fold=0)
                 close = _instant(day, close_at, zone, fold=1)
@@ -237,12 +265,23 @@ def free_slots(rules: Rules, weekly: Sequence[Opening], overrides: Sequence[Over
             if first_start <= last_start:
                 in_order = False
             base = from_timestamp(first_start, UTC)
-            for k, t in enumerate(range(first_start, stop, step)):
-                i = bisect_right(busy_ends, t - before)
-                if i == count or busy_starts[i] >= t + tail:
-                    begin = base + offsets[k]
-                    append(new_slot(Slot, (begin, begin + duration)))
-                    last_start = t
+            # Walk the merged busy intervals instead of testing every start: a
+            # start t is free when no interval meets [t - before, t + length + after),
+            # so the free starts between two intervals form one run on the grid.
+            t = first_start
+            i = bisect_right(busy_ends, t - before)
+            while t < stop:
+                while i < count and busy_ends[i] <= t - before:
+                    i += 1
+                if i < count and busy_starts[i] < t + tail:  # blocked: skip past it
+                    t += -(-(busy_ends[i] + before - t) // step) * step
+                    continue
+                limit = stop if i == count else min(stop, busy_starts[i] - tail + 1)
+                k, k_end = (t - first_start) // step, -(-(limit - first_start) // step)
+                extend([new_slot(Slot, (base + offsets[j], base + ends[j]))
+                        for j in range(k, k_end)])
+                t = first_start + k_end * step
+                last_start = t - step
         day = next_day
     if in_order:
         return slots

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from . import availability, services
+from . import services
 from .availability import Slot
 from .forms import is_zone
 from .models import Booking, Coach
@@ -61,6 +61,17 @@ class MonthView:
     next_month: date | None
     day_slots: list[Slot] = field(default_factory=list)
     first_free: date | None = None
+    source: services.DaysSource | None = None
+
+    def key(self) -> tuple:
+        """Everything but the slots' source that the calendar block reads from the view.
+
+        free_days, day_slots and weeks follow from the source, the month and
+        the chosen day.
+        """
+        return (self.zone_name, self.month, self.chosen_day, self.prev_month, self.next_month,
+                self.first_free, self.source.index, self.source.zone_name,
+                self.source.exclude_start)
 
 
 def visitor_zone(value: str | None, coach: Coach) -> str:
@@ -86,8 +97,8 @@ def month_view(coach: Coach, zone_name: str, month: date | None, day: date | Non
         month = first_free.replace(day=1) if first_free else this_month
     month = min(max(month, this_month), last_month)
     month_end = add_months(month, 1) - timedelta(days=1)
-    slots = services.free_slots(coach, month, month_end, zone, now, exclude=exclude)
-    free_days = availability.group_by_local_date(slots, zone)
+    free_days, source = services.free_days(coach, month, month_end, zone_name, now,
+                                           exclude=exclude)
     weeks = [
         [d if d.month == month.month else None for d in week]
         for week in stdlib_calendar.Calendar(firstweekday=0).monthdatescalendar(
@@ -99,4 +110,5 @@ def month_view(coach: Coach, zone_name: str, month: date | None, day: date | Non
         prev_month=add_months(month, -1) if month > this_month else None,
         next_month=add_months(month, 1) if month < last_month else None,
         day_slots=free_days.get(chosen, []) if chosen else [], first_free=first_free,
+        source=source,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
@@ -40,18 +40,23 @@ def zone_label(name: str) -> str:
     return name.replace("_", " ").replace("/", " – ")
 
 
+# Pure formatting, called dozens of times per calendar response: memoised.
+@lru_cache(maxsize=1024)
 def day_long(day: date) -> str:
     return format_date(day, "EEEE d MMMM y", locale=LOCALE)
 
 
+@lru_cache(maxsize=1024)
 def day_short(day: date) -> str:
     return format_date(day, "EEE d MMM", locale=LOCALE)
 
 
+@lru_cache(maxsize=256)
 def month_title(day: date) -> str:
     return format_date(day, "MMMM y", locale=LOCALE)
 
 
+@lru_cache(maxsize=8192)
 def time_in(moment: datetime, zone: str) -> str:
     return format_time(moment, "HH:mm", tzinfo=ZoneInfo(zone), locale=LOCALE)
 

@@ -37,8 +37,8 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import metrics
 from ..assessment.models import AssessmentResponse
@@ -47,9 +47,11 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..mail import notify
 from ..templating import absolute_url
-from . import availability
-from .availability import Busy, Rules, Slot
-from .models import LIVE_STATUSES, Booking, BookingStateError, Coach
+from . import availability, queries, slotcache
+from .availability import Rules, Slot
+from .models import Booking, BookingStateError, Coach
+from .queries import busy_between as _busy
+from .queries import hours_between as _hours
 
 # How far around a requested start to look for bookings that could matter to
 # it (overlap or the same coach-local day): a local day never spans 2 days.
@@ -111,7 +113,7 @@ def rules_for(coach: Coach) -> Rules:
 
 def current_coach() -> Coach | None:
     """Return the site's coach (a single-coach site: the first by id)."""
-    return db.session.scalar(select(Coach).order_by(Coach.id).limit(1))
+    return db.session.scalar(queries.CURRENT_COACH)
 
 
 def find_by_token(token: str) -> Booking | None:
@@ -126,24 +128,21 @@ def find_by_token(token: str) -> Booking | None:
     return booking
 
 
-def _busy(coach_id: int, begin: datetime, finish: datetime,
-          exclude_id: int | None = None) -> list[Busy]:
-    query = select(Booking.start_at, Booking.block_start, Booking.block_end).where(
-        Booking.coach_id == coach_id,
-        Booking.status.in_(LIVE_STATUSES),
-        Booking.block_end > begin,
-        Booking.block_start < finish,
-    )
-    if exclude_id is not None:
-        query = query.where(Booking.id != exclude_id)
-    return [Busy(*row) for row in db.session.execute(query)]
-
-
 def _slots_between(coach: Coach, begin: datetime, finish: datetime, now: datetime,
                    exclude_id: int | None = None) -> list[Slot]:
     busy = _busy(coach.id, begin - _NEIGHBOURHOOD, finish + _NEIGHBOURHOOD, exclude_id)
-    return availability.free_slots(rules_for(coach), coach.weekly_hours, coach.overrides,
-                                   busy, now, begin, finish)
+    weekly, overrides = _hours(coach.id, begin, finish)
+    return availability.free_slots(rules_for(coach), weekly, overrides, busy, now, begin, finish)
+
+
+def _cached_slots(coach: Coach, start_date: date, end_date: date, tz: str | ZoneInfo,
+                  now: datetime, exclude: Booking | None) -> tuple[slotcache.Entry, int]:
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    begin, finish = availability.local_day_bounds(start_date, end_date, zone)
+    busy = _busy(coach.id, begin - _NEIGHBOURHOOD, finish + _NEIGHBOURHOOD,
+                 exclude.id if exclude else None)
+    weekly, overrides = _hours(coach.id, begin, finish)
+    return slotcache.lookup(rules_for(coach), weekly, overrides, busy, now, begin, finish)
 
 
 def free_slots(coach: Coach, start_date: date, end_date: date, tz: str | ZoneInfo,
@@ -153,12 +152,39 @@ def free_slots(coach: Coach, start_date: date, end_date: date, tz: str | ZoneInf
     With `exclude` (a booking being moved), its own time counts as free for
     its neighbours but is not offered itself.
     """
-    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
-    begin, finish = availability.local_day_bounds(start_date, end_date, zone)
+    entry, index = _cached_slots(coach, start_date, end_date, tz, now, exclude)
     if exclude is None:
-        return _slots_between(coach, begin, finish, now)
-    slots = _slots_between(coach, begin, finish, now, exclude.id)
-    return [s for s in slots if s.start != exclude.start_at]
+        return entry.slots[index:]
+    return [s for s in entry.slots[index:] if s.start != exclude.start_at]
+
+
+def free_slots_json(coach: Coach, start_date: date, end_date: date, zone_name: str,
+                    now: datetime) -> str:
+    """Return the slots API body for the local dates start_date..end_date in `zone_name`."""
+    entry, index = _cached_slots(coach, start_date, end_date, zone_name, now, None)
+    return slotcache.slots_json(entry, index, zone_name)
+
+
+class DaysSource(NamedTuple):
+    """Where a free_days() answer came from: equal sources give equal answers."""
+
+    entry: slotcache.Entry
+    index: int
+    zone_name: str
+    exclude_start: datetime | None
+
+
+def free_days(coach: Coach, start_date: date, end_date: date, zone_name: str, now: datetime,
+              *, exclude: Booking | None = None) -> tuple[dict[date, list[Slot]], DaysSource]:
+    """Return the free slots of start_date..end_date grouped by their local date in `zone_name`,
+    and their source (for memoising what is rendered from them)."""
+    entry, index = _cached_slots(coach, start_date, end_date, zone_name, now, exclude)
+    days = slotcache.group_by_local_date(entry, index, zone_name)
+    exclude_start = exclude.start_at if exclude is not None else None
+    if exclude_start is not None:
+        days = {day: kept for day, slots in days.items()
+                if (kept := [s for s in slots if s.start != exclude_start])}
+    return days, DaysSource(entry, index, zone_name, exclude_start)
 
 
 def slot_at(coach: Coach, start: datetime, now: datetime, *,
@@ -196,11 +222,14 @@ def _begin_write() -> None:
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+_LOCK_COACH = (select(Coach).where(Coach.id == bindparam("coach_id")).with_for_update()
+               .execution_options(populate_existing=True))
+_LOCK_CURRENT_COACH = (select(Coach).order_by(Coach.id).limit(1).with_for_update()
+                       .execution_options(populate_existing=True))
+
+
 def _lock_coach(coach_id: int) -> Coach:
-    return db.session.execute(
-        select(Coach).where(Coach.id == coach_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    return db.session.execute(_LOCK_COACH, {"coach_id": coach_id}).scalar_one()
 
 
 def _lock_booking(booking_id: int) -> Booking:
@@ -219,7 +248,7 @@ def _offered_slot(coach: Coach, start: datetime, now: datetime,
         return found[0]
     rules = rules_for(coach)
     offered_when_empty = availability.free_slots(
-        rules, coach.weekly_hours, coach.overrides, [], now, start, start + tick
+        rules, *_hours(coach.id, start, start + tick), [], now, start, start + tick
     )
     if offered_when_empty and offered_when_empty[0].start == start:
         raise SlotUnavailable(
@@ -241,22 +270,51 @@ def _taken(coach_id: int, wanted: datetime, now: datetime,
     )
 
 
+def _lost_a_race(exc: OperationalError) -> bool:
+    """Tell whether PostgreSQL chose this transaction as a deadlock victim.
+
+    Two writers that each insert a row the other's row conflicts with wait
+    on each other inside the exclusion constraint check; PostgreSQL aborts
+    one (SQLSTATE 40P01). The coach row lock normally orders bookings so this
+    cannot happen; if it does, the other writer holds the time: a conflict.
+    """
+    return getattr(exc.orig, "sqlstate", None) == "40P01"
+
+
 def _audit(coach_id: int, actor: str, action: str, booking: Booking, **detail) -> None:
     db.session.add(AuditEvent(coach_id=coach_id, actor=actor, action=action,
                               booking_id=booking.id, detail=detail))
 
 
-def book(coach: Coach, start: datetime, *, name: str, email: str, tz: str, phone: str = "",
-         message: str = "", assessment: AssessmentResponse | None = None,
+class NoCoach(LookupError):
+    """The site has no coach yet, so nothing can be booked."""
+
+
+def _lock_current_coach() -> Coach:
+    coach = db.session.execute(_LOCK_CURRENT_COACH).scalar_one_or_none()
+    if coach is None:
+        raise NoCoach()
+    return coach
+
+
+def book(coach: Coach | None, start: datetime, *, name: str, email: str, tz: str,
+         phone: str = "", message: str = "", assessment: AssessmentResponse | None = None,
          now: datetime | None = None) -> Booked:
-    """Book `start` for a visitor, queue the emails and commit; return the booking and token."""
+    """Book `start` for a visitor, queue the emails and commit; return the booking and token.
+
+    `coach=None` books with the site's coach (`current_coach()`), found and
+    locked inside the booking's own transaction: the public form needs no
+    read transaction before it, which saves several round trips per booking.
+    Raises NoCoach if there is none.
+    """
     now = now or utcnow()
     start = as_utc(start)
-    coach_id = coach.id
+    coach_id = coach.id if coach is not None else None
     assessment_id = assessment.id if assessment is not None else None
     _begin_write()
     try:
-        coach = _lock_coach(coach_id)
+        coach = _lock_coach(coach_id) if coach_id is not None else _lock_current_coach()
+        coach_id = coach.id
         slot = _offered_slot(coach, start, now)
         token = secrets.token_urlsafe(32)
         booking = Booking(
@@ -277,6 +335,11 @@ def book(coach: Coach, start: datetime, *, name: str, email: str, tz: str, phone
     except SlotUnavailable:
         raise _taken(coach_id, start, now) from None
     except IntegrityError:
+        raise _taken(coach_id, start, now) from None
+    except OperationalError as exc:
+        if coach_id is None or not _lost_a_race(exc):
+            db.session.rollback()
+            raise
         raise _taken(coach_id, start, now) from None
     except BaseException:
         db.session.rollback()
@@ -338,6 +401,11 @@ def reschedule(booking: Booking, new_start: datetime, by: str, *, now: datetime 
                previous=previous.isoformat(), start=slot.start.isoformat())
         db.session.commit()
     except (SlotUnavailable, IntegrityError):
+        raise _taken(coach_id, new_start, now, exclude_id=booking_id) from None
+    except OperationalError as exc:
+        if not _lost_a_race(exc):
+            db.session.rollback()
+            raise
         raise _taken(coach_id, new_start, now, exclude_id=booking_id) from None
     except BaseException:
         db.session.rollback()

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
+from functools import lru_cache
+from urllib.parse import quote_plus
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
+from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
 from .. import metrics
@@ -18,10 +29,14 @@ from .calendar import month_view, parse_day, parse_month, visitor_zone
 from .formatting import HELPERS
 from .forms import BookingForm, CancelForm, RescheduleForm, is_zone, parse_start
 from .models import Booking, BookingStateError, Coach
+from .slotcache import iso_z
 
 bp = Blueprint("booking", __name__)
 
 API_MAX_DAYS = 62
+NO_COACH = "Bookings are not open yet. Please come back soon."
+# What Werkzeug leaves unescaped in a query string (werkzeug.urls._urlencode).
+QUERY_SAFE = "!$'()*,/:;?@"
 
 
 @bp.context_processor
@@ -31,13 +46,13 @@ def _template_helpers() -> dict:
 
 def iso_utc(moment: datetime) -> str:
     """Write an instant as ISO 8601 UTC with a Z, the form links and the API use."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return iso_z(moment)
 
 
 def _coach() -> Coach:
     coach = services.current_coach()
     if coach is None:
-        abort(404, "Bookings are not open yet. Please come back soon.")
+        abort(404, NO_COACH)
     return coach
 
 
@@ -56,8 +71,20 @@ def _booking(token: str) -> Booking:
     return booking
 
 
-def _link_maker(endpoint: str, base: dict):
-    """Return a function building calendar links that keep the zone (and result) along."""
+@lru_cache(maxsize=4096)
+def _quote(value: str) -> str:
+    """Quote a query key or value as urlencode(..., safe=QUERY_SAFE) does (Werkzeug's url_for)."""
+    return quote_plus(value, safe=QUERY_SAFE)
+
+
+def _link_maker(endpoint: str, base: dict, path: dict | None = None):
+    """Return a function building calendar links that keep the zone (and result) along.
+
+    The path is built once with url_for; the query string is encoded the way
+    Werkzeug encodes url_for's extra arguments (same order, same safe
+    characters): a month grid asks for dozens of links per response.
+    """
+    prefix = url_for(endpoint, **(path or {}))
 
     def link(**changes) -> str:
         params = {**base, **changes}
@@ -66,8 +93,11 @@ def _link_maker(endpoint: str, base: dict):
                 params[key] = iso_utc(value)
             elif hasattr(value, "isoformat"):
                 params[key] = value.isoformat()[: 7 if key == "month" else 10]
-        return url_for(endpoint, **{k: v for k, v in params.items() if v not in (None, "")})
+        query = "&".join(f"{_quote(k)}={_quote(v)}" for k, v in params.items()
+                         if v not in (None, ""))
+        return f"{prefix}?{query}" if query else prefix
 
+    link.key = (prefix, tuple(base.items()))  # what the links depend on, for memoising
     return link
 
 
@@ -75,8 +105,18 @@ def _calendar_page(coach: Coach, zone_name: str, link, *, status: int = 200, not
                    exclude: Booking | None = None, **context):
     view = month_view(coach, zone_name, parse_month(request.args.get("month")),
                       parse_day(request.args.get("date")), utcnow(), exclude=exclude)
-    return render("booking/calendar.html", block="calendar", status=status, view=view,
-                  coach=coach, link=link, notice=notice, **context)
+    if not is_htmx():
+        return render("booking/calendar.html", status=status, view=view, coach=coach,
+                      link=link, notice=notice, **context)
+    # The fragment reads only the view, the links and the slot length (see
+    # MonthView.key), so it is rendered once per slot memo entry and key.
+    key = ("booking/calendar.html#calendar", view.key(), link.key, coach.slot_minutes)
+    body = view.source.entry.fragment(key, lambda: render_block(
+        "booking/calendar.html", "calendar", view=view, coach=coach, link=link,
+        notice=notice, **context))
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
 
 
 def _details(form: BookingForm, coach: Coach, zone_name: str, assessment, *, status: int = 200,
@@ -123,28 +163,36 @@ def _email_key() -> str:
                exempt_when=lambda: not (request.form.get("email") or "").strip())
 def create():
     """Book the chosen time, or show the form again with what needs fixing."""
-    coach = _coach()
     form = BookingForm()
     assessment = _assessment(form.assessment.data)
     if form.website.data:
+        _coach()
         # A bot filled the hidden field: answer like a success so it learns
         # nothing, but store and send nothing.
         current_app.logger.info("booking honeypot filled; nothing stored")
         return redirect(url_for("booking.calendar"), 303)
-    zone_name = form.tz.data if is_zone(form.tz.data) else coach.timezone
+
+    def again(status: int, **problem):
+        # The coach is read only on this path: a booking finds and locks it
+        # in its own transaction (services.book with coach=None).
+        coach = _coach()
+        zone_name = form.tz.data if is_zone(form.tz.data) else coach.timezone
+        return _details(form, coach, zone_name, assessment, status=status, **problem)
+
     if not form.validate():
-        return _details(form, coach, zone_name, assessment, status=422)
+        return again(422)
     shared = assessment if assessment is not None and form.share_assessment.data else None
     try:
         booked = services.book(
-            coach, form.start_at, name=form.name.data, email=form.email.data, tz=form.tz.data,
+            None, form.start_at, name=form.name.data, email=form.email.data, tz=form.tz.data,
             phone=form.phone.data or "", message=form.message.data or "", assessment=shared,
         )
+    except services.NoCoach:
+        abort(404, NO_COACH)
     except services.InvalidBooking as exc:
-        return _details(form, coach, zone_name, assessment, status=422, problem=exc.message)
+        return again(422, problem=exc.message)
     except services.SlotUnavailable as exc:
-        return _details(form, coach, zone_name, assessment, status=409, problem=exc.message,
-                        alternatives=exc.alternatives)
+        return again(409, problem=exc.message, alternatives=exc.alternatives)
     return redirect(url_for("booking.manage", token=booked.token, booked=1), 303)
 
 
@@ -212,7 +260,7 @@ def reschedule(token: str):
     if problem:
         return _no_store(render("booking/cancel.html", status=409, booking=booking,
                                 token=token, zone_name=zone_name, problem=problem, form=None))
-    link = _link_maker("booking.reschedule", {"token": token, "tz": zone_name})
+    link = _link_maker("booking.reschedule", {"tz": zone_name}, {"token": token})
     start = parse_start(request.args.get("start"))
     notice = ""
     if start is not None:
@@ -232,7 +280,7 @@ def move(token: str):
     """Move the booking to the confirmed new time."""
     booking = _booking(token)
     zone_name = _manage_zone(booking)
-    link = _link_maker("booking.reschedule", {"token": token, "tz": zone_name})
+    link = _link_maker("booking.reschedule", {"tz": zone_name}, {"token": token})
     form = RescheduleForm()
 
     def page(status: int, problem: str = "", alternatives=()):
@@ -273,10 +321,7 @@ def api_slots():
     if not is_zone(zone_name):
         abort(400, "tz must be an IANA time zone name, like Europe/London.")
     coach = services.current_coach()
-    slots = services.free_slots(coach, start, end, zone_name, utcnow()) if coach else []
-    zone = ZoneInfo(zone_name)
-    return jsonify(timezone=zone_name, slots=[
-        {"start": iso_utc(s.start), "end": iso_utc(s.end),
-         "local": s.start.astimezone(zone).isoformat()}
-        for s in slots
-    ])
+    if coach is None:
+        return jsonify(timezone=zone_name, slots=[])
+    body = services.free_slots_json(coach, start, end, zone_name, utcnow())
+    return current_app.response_class(body, mimetype="application/json")
