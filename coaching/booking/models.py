@@ -67,6 +67,8 @@ class Coach(UserMixin, db.Model):
     feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     recovery_codes: Mapped[list | None] = mapped_column(JSON)
+    # The last TOTP time step used to sign in: older or equal steps are refused (no replay).
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     # Bumped on logout and password change so every older session stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

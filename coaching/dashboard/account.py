@@ -84,12 +84,14 @@ def account_totp_confirm():
     form = TotpConfirmForm()
     if current_user.totp_secret or not pending:
         return redirect(url_for("dashboard.account"), code=303)
-    if not form.validate() or not totp.verify_code(pending, form.code.data):
+    step = totp.matching_step(pending, form.code.data or "") if form.validate() else None
+    if step is None:
         if not form.code.errors:
             form.code.errors = ["That code does not match. Check the time on your phone."]
         return _page(status=422, confirm_form=form)
     codes, hashes = totp.new_recovery_codes()
     current_user.totp_secret = pending
+    current_user.totp_last_step = step  # the setup code cannot be reused to sign in
     current_user.recovery_codes = hashes
     session.pop(TOTP_SETUP_KEY, None)
     audit.record("account.totp_on")

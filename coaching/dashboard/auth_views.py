@@ -135,7 +135,8 @@ def login_code():
                       problem=_locked_message(coach))
     next_url = session.get(PENDING_KEY, {}).get("next")
     code = form.code.data
-    if totp.verify_code(coach.totp_secret, code):
+    step = totp.matching_step(coach.totp_secret, code, after=coach.totp_last_step)
+    if step is not None and safety.claim_totp_step(coach, step):
         safety.register_success(coach)
         return _complete_login(coach, next_url)
     remaining = totp.use_recovery_code(coach.recovery_codes, code)

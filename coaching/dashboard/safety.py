@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from sqlalchemy import or_, update
+
 from ..booking.models import Coach
+from ..extensions import db
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -38,3 +41,17 @@ def register_failure(coach: Coach, now: datetime) -> None:
 def register_success(coach: Coach) -> None:
     coach.failed_logins = 0
     coach.locked_until = None
+
+
+def claim_totp_step(coach: Coach, step: int) -> bool:
+    """Record `step` as used unless a concurrent sign-in already used it (or a later one)."""
+    claimed = db.session.execute(
+        update(Coach)
+        .where(Coach.id == coach.id,
+               or_(Coach.totp_last_step.is_(None), Coach.totp_last_step < step))
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed:
+        coach.totp_last_step = step
+    return claimed == 1

@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import io
 import secrets
+import time
+from datetime import UTC, datetime
 
 import pyotp
 import segno
@@ -31,10 +33,26 @@ def qr_svg(uri: str) -> str:
     return buffer.getvalue().decode()
 
 
-def verify_code(secret: str, code: str) -> bool:
-    """Accept the current code or its neighbours (30 s either side for clock drift)."""
+def matching_step(secret: str, code: str, *, after: int | None = None,
+                  at: float | None = None) -> int | None:
+    """Return the time step `code` belongs to, or None.
+
+    The current step and its neighbours are accepted (30 s either side for clock
+    drift), but only steps later than `after`: a code that was used once cannot
+    sign anyone in again, even inside its window.
+    """
     code = "".join(code.split())
-    return code.isdigit() and len(code) == 6 and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    otp = pyotp.TOTP(secret)
+    now = time.time() if at is None else at
+    current = otp.timecode(datetime.fromtimestamp(now, UTC))
+    for step in (current - 1, current, current + 1):
+        if after is not None and step <= after:
+            continue
+        if hmac.compare_digest(otp.generate_otp(step), code):
+            return step
+    return None
 
 
 def _hash(code: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pyotp
+import time_machine
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -130,7 +131,10 @@ def test_password_change_ends_other_sessions(app, coach_client, page_token, coac
     assert login(other, password="a brand new passphrase").status_code == 303
 
 
-def test_totp_setup_login_and_recovery_code(app, coach_client, page_token, coach):
+def test_totp_setup_login_and_recovery_code(app, coach_client, page_token, coach, request):
+    traveller = time_machine.travel(datetime.now(UTC), tick=False)
+    clock = traveller.start()
+    request.addfinalizer(traveller.stop)
     token = page_token()
     assert coach_client.post("/dashboard/account/totp/start",
                              data={"csrf_token": token}).status_code == 303
@@ -150,6 +154,9 @@ def test_totp_setup_login_and_recovery_code(app, coach_client, page_token, coach
     stored = _coach(app, coach).recovery_codes
     assert len(stored) == 10 and not set(codes) & set(stored)  # only hashes are kept
 
+    # The setup code's time step is used up: move to the next one before signing in.
+    clock.shift(timedelta(seconds=30))
+
     # Sign out, then in: the password alone is not enough.
     coach_client.post("/dashboard/logout", data={"csrf_token": csrf_from(
         coach_client.get("/dashboard/").data)})
@@ -160,8 +167,9 @@ def test_totp_setup_login_and_recovery_code(app, coach_client, page_token, coach
     wrong = coach_client.post("/dashboard/login/code", data={
         "csrf_token": csrf_from(code_page.data), "code": "000000"})
     assert wrong.status_code == 422
+    used = pyotp.TOTP(secret).now()
     right = coach_client.post("/dashboard/login/code", data={
-        "csrf_token": csrf_from(code_page.data), "code": pyotp.TOTP(secret).now()})
+        "csrf_token": csrf_from(code_page.data), "code": used})
     assert right.status_code == 303 and right.headers["Location"] == "/dashboard/"
     assert coach_client.get("/dashboard/").status_code == 200
 
@@ -181,6 +189,13 @@ def test_totp_setup_login_and_recovery_code(app, coach_client, page_token, coach
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "account.totp_on" in actions and "login.recovery_code" in actions
+
+    # A code that signed in once cannot sign in again inside its window (no replay),
+    # and neither can an older one; the next step's code can.
+    assert sign_in_with(used).status_code == 422
+    clock.shift(timedelta(seconds=30))
+    assert sign_in_with(used).status_code == 422
+    assert sign_in_with(pyotp.TOTP(secret).now()).status_code == 303
 
 
 def test_totp_code_step_without_password_goes_back(client, coach):
