@@ -49,13 +49,10 @@ def _page(status: int = 200, block: str | None = None, **forms):
 
 def slot_preview(coach, now, days: int = 7) -> list[tuple]:
     """Return the next `days` local dates with the free slots the rules now offer on each."""
-    zone = coach.zone
-    today = now.astimezone(zone).date()
+    today = now.astimezone(coach.zone).date()
     dates = [today + timedelta(days=offset) for offset in range(days)]
-    by_day: dict = {day: [] for day in dates}
-    for slot in booking_services.free_slots(coach, dates[0], dates[-1], zone, now):
-        by_day.setdefault(slot.start.astimezone(zone).date(), []).append(slot.start)
-    return list(by_day.items())
+    by_day, _ = booking_services.free_days(coach, dates[0], dates[-1], coach.timezone, now)
+    return [(day, [slot.start for slot in by_day.get(day, [])]) for day in dates]
 
 
 def _done(message: str, block: str | None = None):

@@ -42,14 +42,10 @@ def begin_locked() -> None:
 def move_choices(booking: Booking, now: datetime, days: int = 21) -> list[tuple[date, list]]:
     """Return the free slots the booking could move to, by the coach's local date."""
     coach = booking.coach
-    zone = coach.zone
-    today = now.astimezone(zone).date()
-    slots = booking_services.free_slots(coach, today, today + timedelta(days=days - 1), zone,
-                                        now, exclude=booking)
-    by_day: dict[date, list] = {}
-    for slot in slots:
-        by_day.setdefault(slot.start.astimezone(zone).date(), []).append(slot)
-    return list(by_day.items())
+    today = now.astimezone(coach.zone).date()
+    by_day, _ = booking_services.free_days(coach, today, today + timedelta(days=days - 1),
+                                           coach.timezone, now, exclude=booking)
+    return sorted(by_day.items())
 
 
 def mark(booking: Booking, status: str) -> None:
