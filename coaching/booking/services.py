@@ -42,7 +42,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from .. import metrics
 from ..assessment.models import AssessmentResponse
-from ..dashboard.models import AuditEvent
+from ..dashboard import audit
 from ..db_types import utcnow
 from ..extensions import db
 from ..mail import notify
@@ -281,11 +281,6 @@ def _lost_a_race(exc: OperationalError) -> bool:
     return getattr(exc.orig, "sqlstate", None) == "40P01"
 
 
-def _audit(coach_id: int, actor: str, action: str, booking: Booking, **detail) -> None:
-    db.session.add(AuditEvent(coach_id=coach_id, actor=actor, action=action,
-                              booking_id=booking.id, detail=detail))
-
-
 class NoCoach(LookupError):
     """The site has no coach yet, so nothing can be booked."""
 
@@ -329,7 +324,8 @@ def book(coach: Coach | None, start: datetime, *, name: str, email: str, tz: str
         db.session.add(booking)
         db.session.flush()  # PostgreSQL's exclusion constraint speaks here
         notify.booking_confirmed(booking, manage_url(token))
-        _audit(coach_id, "visitor", "booking.created", booking, start=slot.start.isoformat())
+        audit.add("booking.created", coach_id=coach_id, actor="visitor", booking_id=booking.id,
+                  start=slot.start.isoformat())
         metrics.count("booking_made")
         db.session.commit()
     except SlotUnavailable:
@@ -360,7 +356,8 @@ def cancel(booking: Booking, by: str, reason: str = "", *,
                                     "cancelled online. Please email the coach instead.")
         booking.cancel(by=by, reason=reason, at=now)
         notify.booking_cancelled(booking)
-        _audit(booking.coach_id, by, "booking.cancelled", booking, reason=booking.cancel_reason)
+        audit.add("booking.cancelled", coach_id=booking.coach_id, actor=by,
+                  booking_id=booking.id, reason=booking.cancel_reason)
         metrics.count("booking_cancelled")
         db.session.commit()
     except BaseException:
@@ -397,7 +394,7 @@ def reschedule(booking: Booking, new_start: datetime, by: str, *, now: datetime 
                      slot.end + timedelta(minutes=coach.buffer_after_minutes))
         db.session.flush()
         notify.booking_rescheduled(booking, previous, manage_url)
-        _audit(coach_id, by, "booking.rescheduled", booking,
+        audit.add("booking.rescheduled", coach_id=coach_id, actor=by, booking_id=booking.id,
                previous=previous.isoformat(), start=slot.start.isoformat())
         db.session.commit()
     except (SlotUnavailable, IntegrityError):

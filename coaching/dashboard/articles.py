@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Regexp
@@ -13,8 +12,8 @@ from ..articles.rendering import render_markdown
 from ..articles.services import SlugTaken, all_articles, save_article
 from ..extensions import db
 from ..htmx import render
+from . import audit
 from .blueprint import bp
-from .models import AuditEvent
 
 ACTIONS = {"draft", "publish", "preview"}
 
@@ -105,14 +104,8 @@ def _edit(article: Article):
         db.session.rollback()
         form.slug.errors.append("Another article already uses this web address.")
         return _page(article, form, status=422)
-    db.session.add(
-        AuditEvent(
-            coach_id=current_user.id,
-            actor="coach",
-            action="article_published" if action == "publish" else "article_saved_draft",
-            detail={"article_id": article.id, "slug": article.slug, "version": article.version},
-        )
-    )
+    audit.record("article_published" if action == "publish" else "article_saved_draft",
+                 article_id=article.id, slug=article.slug, version=article.version)
     db.session.commit()
     flash("Published: the public page now shows this version." if action == "publish"
           else "Saved as a draft: the public cannot see it.", "success")

@@ -8,13 +8,19 @@ from ..extensions import db
 from .models import AuditEvent
 
 
-def record(action: str, *, booking_id: int | None = None, **detail) -> AuditEvent:
-    """Add an audit event for the signed-in coach to the current transaction."""
-    coach_id = current_user.id if current_user.is_authenticated else None
-    event = AuditEvent(coach_id=coach_id, actor="coach", action=action,
+def add(action: str, *, coach_id: int | None, actor: str, booking_id: int | None = None,
+        **detail) -> AuditEvent:
+    """Add an audit event to the current transaction."""
+    event = AuditEvent(coach_id=coach_id, actor=actor, action=action,
                        booking_id=booking_id, detail=_jsonable(detail))
     db.session.add(event)
     return event
+
+
+def record(action: str, *, booking_id: int | None = None, **detail) -> AuditEvent:
+    """Add an audit event for the signed-in coach to the current transaction."""
+    coach_id = current_user.id if current_user.is_authenticated else None
+    return add(action, coach_id=coach_id, actor="coach", booking_id=booking_id, **detail)
 
 
 def _jsonable(detail: dict) -> dict:

@@ -6,7 +6,6 @@ import json
 from datetime import timedelta
 
 from flask import Response, redirect, request, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField
 from wtforms.validators import DataRequired, Email, Length
@@ -16,8 +15,8 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..htmx import render
 from ..privacy import services
+from . import audit
 from .blueprint import bp
-from .models import AuditEvent
 
 
 class EmailForm(FlaskForm):
@@ -33,11 +32,6 @@ class EmailForm(FlaskForm):
 
 class EraseForm(EmailForm):
     confirm = HiddenField()
-
-
-def _audit(action: str, detail: dict) -> None:
-    db.session.add(AuditEvent(coach_id=current_user.id, actor="coach", action=action,
-                              detail=detail))
 
 
 def _page(status: int = 200, **context):
@@ -65,7 +59,7 @@ def privacy_export():
         return _page(status=422, export_form=form)
     data = services.export(form.email.data)
     data["exported_at"] = utcnow().isoformat()
-    _audit("privacy.export", {"bookings": len(data["bookings"]), "emails": len(data["emails"])})
+    audit.record("privacy.export", bookings=len(data["bookings"]), emails=len(data["emails"]))
     db.session.commit()
     response = Response(json.dumps(data, indent=2, ensure_ascii=False),
                         mimetype="application/json")
@@ -85,6 +79,6 @@ def privacy_erase():
                      erase_form=form)
     result = services.erase(form.email.data, utcnow())
     # The audit keeps counts, not the address: keeping it would undo the erasure.
-    _audit("privacy.erase", result)
+    audit.record("privacy.erase", **result)
     db.session.commit()
     return redirect(url_for("dashboard.privacy", erased=result["bookings"]), code=303)
