@@ -31,3 +31,16 @@ def configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection):
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def begin_immediate(session) -> None:
+    """End the session's transaction and start a new one that may write at once.
+
+    On SQLite the new transaction opens with BEGIN IMMEDIATE: in WAL mode a
+    transaction that read first and writes later fails at once ("database is
+    locked", no busy wait) if anyone else wrote in between, whereas IMMEDIATE
+    takes the write lock up front and waits its turn. Other databases ignore
+    the option and get a plain BEGIN.
+    """
+    session.rollback()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

@@ -46,6 +46,7 @@ from ..dashboard import audit
 from ..db_types import utcnow
 from ..extensions import db
 from ..mail import notify
+from ..sqlite import begin_immediate
 from ..templating import absolute_url
 from . import availability, queries, slotcache
 from .availability import Rules, Slot
@@ -216,10 +217,9 @@ def _begin_write() -> None:
     session = db.session
     if session.new or session.dirty or session.deleted:
         raise RuntimeError("booking services need a session without unsaved changes")
-    # End any read transaction so the next BEGIN is ours; loaded objects are
-    # expired and reload inside the locked transaction, which is what we want.
-    session.rollback()
-    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    # Loaded objects are expired and reload inside the locked transaction,
+    # which is what we want.
+    begin_immediate(session)
 
 
 _LOCK_COACH = (select(Coach).where(Coach.id == bindparam("coach_id")).with_for_update()

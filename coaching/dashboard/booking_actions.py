@@ -12,6 +12,7 @@ from ..booking import services as booking_services
 from ..booking.models import Booking, Coach
 from ..db_types import utcnow
 from ..extensions import db
+from ..sqlite import begin_immediate
 from . import audit
 from .models import AuditEvent
 
@@ -33,10 +34,7 @@ def coach_booking(coach: Coach, booking_id: int, *, for_update: bool = False) ->
 
 def begin_locked() -> None:
     """Start a transaction that serialises writers (SQLite has no row locks)."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        # End the read transaction the login check opened, then BEGIN IMMEDIATE.
-        db.session.commit()
-        db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    begin_immediate(db.session)
 
 
 def move_choices(booking: Booking, now: datetime, days: int = 21) -> list[tuple[date, list]]:

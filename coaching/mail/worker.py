@@ -29,6 +29,7 @@ from sqlalchemy import or_, select, update
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..sqlite import begin_immediate
 from .backends import DeliveryError, backend_from_url
 from .message import build_message
 from .models import OutboxEmail
@@ -90,21 +91,9 @@ def _due(now: datetime):
     )
 
 
-def _is_sqlite() -> bool:
-    return db.engine.dialect.name == "sqlite"
-
-
 def begin_write() -> None:
-    """Start a fresh write transaction; on SQLite take the write lock up front.
-
-    In WAL mode a transaction that read first and writes later fails at once
-    ("database is locked", no busy wait) if anyone else wrote in between, so
-    every write here starts as BEGIN IMMEDIATE and waits its turn instead.
-    """
-    db.session.rollback()
-    db.session.connection(
-        execution_options={"sqlite_begin": "IMMEDIATE"} if _is_sqlite() else {}
-    )
+    """Start a fresh write transaction (BEGIN IMMEDIATE on SQLite, see coaching.sqlite)."""
+    begin_immediate(db.session)
 
 
 def claim(now: datetime, limit: int) -> list[int]:
