@@ -7,8 +7,6 @@ the block it asked for. `Vary: HX-Request` keeps caches from mixing them up.
 
 from __future__ import annotations
 
-import json
-
 from flask import Response, make_response, render_template, request
 from jinja2_fragments.flask import render_block
 
@@ -30,16 +28,4 @@ def render(template: str, block: str | None = None, status: int = 200, **context
         body = render_template(template, **context)
     response = make_response(body, status)
     response.vary.add("HX-Request")
-    return response
-
-
-def trigger(response: Response, event: str, detail: dict | None = None) -> Response:
-    """Ask htmx to fire `event` on the page after this response is swapped in."""
-    response.headers["HX-Trigger"] = json.dumps({event: detail or {}}) if detail else event
-    return response
-
-
-def redirect_for_htmx(response: Response, location: str) -> Response:
-    """Make htmx follow a redirect as a full navigation."""
-    response.headers["HX-Redirect"] = location
     return response

@@ -31,8 +31,6 @@ from ..extensions import db
 # Statuses that hold a slot. Completed and no-show bookings keep their time
 # (the hour really was used), cancelled ones free it for somebody else.
 LIVE_STATUSES = ("confirmed", "completed", "no_show")
-BOOKING_STATUSES = ("confirmed", "cancelled", "completed", "no_show")
-OVERRIDE_KINDS = ("closed", "hours", "extra")
 
 
 class BookingStateError(Exception):
@@ -212,10 +210,6 @@ class Booking(db.Model):
         ).ddl_if(dialect="postgresql"),
         Index("ix_booking_coach_block", "coach_id", "block_start", "block_end"),
     )
-
-    @property
-    def is_live(self) -> bool:
-        return self.status in LIVE_STATUSES
 
     @property
     def status_label(self) -> str:

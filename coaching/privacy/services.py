@@ -212,7 +212,7 @@ def summary(email: str) -> dict[str, int]:
     emails = _emails_for(email, [b.id for b in bookings])
     return {
         "bookings": len(bookings),
-        "upcoming": sum(1 for b in bookings if b.status == "confirmed" and b.is_upcoming),
+        "upcoming": sum(1 for b in bookings if b.is_upcoming),
         "emails": len(emails),
         "assessment_results": len({b.assessment_response_id for b in bookings
                                    if b.assessment_response_id}),
